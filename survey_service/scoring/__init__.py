@@ -1,0 +1,52 @@
+"""Pure statistics for survey scores: estimates, intervals, reliability and weighting.
+
+numpy arrays in, frozen result dataclasses out; no Flask or SQLAlchemy here.
+
+Conventions shared by all functions:
+
+* ``NaN`` marks a missing value and is dropped (with its weight); no non-missing
+  value at all is a :class:`ValueError`.
+* Exactly one non-missing value gives a result with the estimate, ``n = 1`` and
+  ``standard_error``, ``confidence_interval`` and ``degrees_of_freedom`` all
+  ``None`` (``cronbach_alpha``, where α itself is undefined, raises instead).
+* Intervals are t intervals with the design degrees of freedom ``n − 1``.
+* Bad input raises :class:`ValueError` quoting the value and what is allowed.
+* :func:`difference_ci` reports ``b − a`` (follow-up minus baseline).
+* Fast path: keep :class:`MeanStats` per survey/dimension (or per post-stratum),
+  merge with ``+`` and read with :func:`mean_ci_from_stats` /
+  :func:`mean_ci_from_strata_stats`.
+"""
+
+from ._results import (
+    AlphaResult,
+    ConfidenceInterval,
+    DifferenceResult,
+    MeanResult,
+    ProportionResult,
+    SupportsEstimate,
+)
+from .comparisons import difference_ci
+from .estimates import mean_ci
+from .proportions import proportion_ci
+from .reliability import cronbach_alpha
+from .sufficient import MeanStats, mean_ci_from_stats, mean_ci_from_strata_stats
+from .weighting import ConvergenceError, poststratify, rake
+
+__all__ = [
+    "AlphaResult",
+    "ConfidenceInterval",
+    "ConvergenceError",
+    "DifferenceResult",
+    "MeanResult",
+    "MeanStats",
+    "ProportionResult",
+    "SupportsEstimate",
+    "cronbach_alpha",
+    "difference_ci",
+    "mean_ci",
+    "mean_ci_from_stats",
+    "mean_ci_from_strata_stats",
+    "poststratify",
+    "proportion_ci",
+    "rake",
+]

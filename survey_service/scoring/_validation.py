@@ -1,0 +1,396 @@
+"""Input validation: one private ``validate_*`` function per public function.
+
+Every failure is a :class:`ValueError` whose message quotes the offending value
+and says what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+
+PROPORTION_METHODS = ("wilson", "clopper-pearson", "agresti-coull", "korn-graubard")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _confidence_level(confidence_level: object) -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, int | float | np.integer | np.floating
+    ):
+        raise ValueError(
+            f"confidence_level must be a number in the open interval (0, 1); "
+            f"got {confidence_level!r}"
+        )
+    level = float(confidence_level)
+    if not (0.0 < level < 1.0):
+        raise ValueError(
+            f"confidence_level must be in the open interval (0, 1); got {confidence_level!r}"
+        )
+    return level
+
+
+def _float_vector(name: str, values: ArrayLike) -> FloatArray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be numeric (a 1-D array of numbers); got {values!r}"
+        ) from exc
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got an array of shape {arr.shape!r}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; at least one value is required")
+    return arr
+
+
+def _values(name: str, values: ArrayLike) -> FloatArray:
+    arr = _float_vector(name, values)
+    bad = np.isinf(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must be finite numbers or NaN (missing); got {float(arr[i])!r} at index {i}"
+        )
+    return arr
+
+
+def _weights(weights: ArrayLike | None, size: int) -> FloatArray | None:
+    if weights is None:
+        return None
+    w = _float_vector("weights", weights)
+    if w.shape[0] != size:
+        raise ValueError(
+            f"weights must have the same length as the values ({size}); got length {w.shape[0]}"
+        )
+    bad = ~np.isfinite(w)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"weights must be finite numbers >= 0; got {float(w[i])!r} at index {i}")
+    neg = w < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise ValueError(f"weights must be finite numbers >= 0; got {float(w[i])!r} at index {i}")
+    return w
+
+
+def _labels(name: str, labels: ArrayLike, size: int) -> NDArray[Any]:
+    arr = np.asarray(labels)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got an array of shape {arr.shape!r}")
+    if arr.shape[0] != size:
+        raise ValueError(
+            f"{name} must have the same length as the values ({size}); got length {arr.shape[0]}"
+        )
+    return arr
+
+
+def _population_size(population_size: object, n: int) -> float | None:
+    if population_size is None:
+        return None
+    if isinstance(population_size, bool) or not isinstance(
+        population_size, int | float | np.integer | np.floating
+    ):
+        raise ValueError(
+            f"population_size must be None or a finite number >= n = {n}; got {population_size!r}"
+        )
+    size = float(population_size)
+    if not math.isfinite(size) or size < n:
+        raise ValueError(
+            f"population_size must be None or a finite number >= n = {n} "
+            f"(the number of non-missing values); got {population_size!r}"
+        )
+    return size
+
+
+def _positive_weight_total(w: FloatArray) -> None:
+    if w.size and not float(np.sum(w)) > 0.0:
+        raise ValueError(
+            "weights of the non-missing values sum to 0; at least one weight must be > 0"
+        )
+
+
+# --------------------------------------------------------------------------- mean_ci
+
+
+@dataclass(frozen=True, slots=True)
+class MeanInput:
+    y: FloatArray
+    w: FloatArray | None
+    strata: NDArray[np.intp] | None
+    population_size: float | None
+    confidence_level: float
+
+
+def _drop_missing(
+    name: str,
+    values: ArrayLike,
+    weights: ArrayLike | None,
+    poststrata: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray | None, NDArray[np.intp] | None]:
+    y = _values(name, values)
+    w = _weights(weights, y.shape[0])
+    codes: NDArray[np.intp] | None = None
+    if poststrata is not None:
+        labels = _labels("poststrata", poststrata, y.shape[0])
+        keep_labels = labels[~np.isnan(y)]
+        try:
+            _, inverse = np.unique(keep_labels, return_inverse=True)
+        except TypeError as exc:
+            raise ValueError(
+                f"poststrata labels must be mutually comparable (all str or all numbers); "
+                f"got {poststrata!r}"
+            ) from exc
+        codes = np.asarray(inverse, dtype=np.intp).reshape(-1)
+    keep = ~np.isnan(y)
+    y = y[keep]
+    if w is not None:
+        w = w[keep]
+    if y.size == 0:
+        raise ValueError(f"{name} has no non-missing values (all {keep.size} are NaN)")
+    if w is not None:
+        _positive_weight_total(w)
+    return y, w, codes
+
+
+def validate_mean_ci(
+    values: ArrayLike,
+    weights: ArrayLike | None,
+    poststrata: ArrayLike | None,
+    population_size: object,
+    confidence_level: object,
+) -> MeanInput:
+    level = _confidence_level(confidence_level)
+    y, w, codes = _drop_missing("values", values, weights, poststrata)
+    size = _population_size(population_size, y.shape[0])
+    return MeanInput(y, w, codes, size, level)
+
+
+# --------------------------------------------------------------------------- proportion_ci
+
+
+def validate_proportion_ci(
+    successes: ArrayLike,
+    weights: ArrayLike | None,
+    population_size: object,
+    confidence_level: object,
+    method: object,
+) -> MeanInput:
+    level = _confidence_level(confidence_level)
+    if method not in PROPORTION_METHODS:
+        raise ValueError(f"method must be one of {PROPORTION_METHODS!r}; got {method!r}")
+    y, w, _ = _drop_missing("successes", successes, weights)
+    bad = (y != 0.0) & (y != 1.0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"successes must contain only 0/1 (or False/True) and NaN; got {float(y[i])!r}"
+        )
+    size = _population_size(population_size, y.shape[0])
+    return MeanInput(y, w, None, size, level)
+
+
+# --------------------------------------------------------------------------- cronbach_alpha
+
+
+def validate_cronbach_alpha(items: ArrayLike, confidence_level: object) -> tuple[FloatArray, float]:
+    level = _confidence_level(confidence_level)
+    try:
+        x = np.asarray(items, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"items must be a numeric 2-D array; got {items!r}") from exc
+    if x.ndim != 2:
+        raise ValueError(
+            f"items must be 2-D (rows respondents, columns items); got shape {x.shape!r}"
+        )
+    if x.shape[1] < 2:
+        raise ValueError(f"items must have at least 2 columns (items); got {x.shape[1]}")
+    if np.isinf(x).any():
+        raise ValueError("items must be finite numbers or NaN (missing); got an infinite value")
+    complete = x[~np.isnan(x).any(axis=1)]
+    if complete.shape[0] < 2:
+        raise ValueError(
+            f"items must have at least 2 complete rows (after listwise deletion of rows with "
+            f"NaN); got {complete.shape[0]}"
+        )
+    if float(np.var(complete.sum(axis=1))) == 0.0:
+        raise ValueError(
+            "the total score has zero variance, so alpha is undefined; "
+            "items must vary across respondents"
+        )
+    return complete, level
+
+
+# --------------------------------------------------------------------------- difference_ci
+
+
+def validate_difference_ci(
+    a_se: float | None,
+    a_df: float | None,
+    b_se: float | None,
+    b_df: float | None,
+    confidence_level: object,
+) -> tuple[float, float, float, float, float]:
+    level = _confidence_level(confidence_level)
+    for name, se, df in (("a", a_se, a_df), ("b", b_se, b_df)):
+        if se is None or df is None:
+            raise ValueError(
+                f"{name} has standard_error={se!r} and degrees_of_freedom={df!r}; "
+                f"difference_ci needs an estimate from at least 2 values (finite SE, df > 0)"
+            )
+        if not (math.isfinite(se) and se >= 0.0):
+            raise ValueError(f"{name}.standard_error must be a finite number >= 0; got {se!r}")
+        if not (math.isfinite(df) and df > 0.0):
+            raise ValueError(f"{name}.degrees_of_freedom must be a finite number > 0; got {df!r}")
+    assert a_se is not None and a_df is not None and b_se is not None and b_df is not None
+    return a_se, a_df, b_se, b_df, level
+
+
+# --------------------------------------------------------------------------- weighting
+
+
+def _counts(name: str, counts: Mapping[Any, object]) -> dict[Any, float]:
+    if not isinstance(counts, Mapping) or len(counts) == 0:
+        raise ValueError(f"{name} must be a non-empty mapping stratum -> count; got {counts!r}")
+    out: dict[Any, float] = {}
+    for key, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise ValueError(f"{name}[{key!r}] must be a finite number > 0; got {value!r}")
+        v = float(value)
+        if not (math.isfinite(v) and v > 0.0):
+            raise ValueError(f"{name}[{key!r}] must be a finite number > 0; got {value!r}")
+        out[key] = v
+    return out
+
+
+def _strata_against_counts(
+    name: str, labels: NDArray[Any], w: FloatArray, counts: Mapping[Any, float]
+) -> list[NDArray[np.bool_]]:
+    present = set(labels.tolist())
+    missing = sorted(repr(s) for s in present if s not in counts)
+    if missing:
+        raise ValueError(
+            f"{name}: no population count for stratum {missing[0]}; "
+            f"population counts are given for {sorted(map(repr, counts))}"
+        )
+    masks: list[NDArray[np.bool_]] = []
+    for key in counts:
+        mask = np.asarray(labels == key, dtype=np.bool_)
+        if not mask.any():
+            raise ValueError(
+                f"{name}: stratum {key!r} has a population count but no respondents; "
+                f"strata with respondents are {sorted(map(repr, present))}"
+            )
+        if not float(np.sum(w[mask])) > 0.0:
+            raise ValueError(f"{name}: stratum {key!r} has respondents whose weights sum to 0")
+        masks.append(mask)
+    return masks
+
+
+def validate_poststratify(
+    strata: ArrayLike,
+    population_counts: Mapping[Any, object],
+    weights: ArrayLike | None,
+) -> tuple[FloatArray, list[NDArray[np.bool_]], list[float]]:
+    labels = np.asarray(strata)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(
+            f"strata must be a non-empty 1-D array of labels; got shape {labels.shape!r}"
+        )
+    w = _weights(weights, labels.shape[0])
+    if w is None:
+        w = np.ones(labels.shape[0])
+    counts = _counts("population_counts", population_counts)
+    masks = _strata_against_counts("poststratify", labels, w, counts)
+    return w, masks, list(counts.values())
+
+
+def validate_rake(
+    margins_labels: Mapping[str, ArrayLike],
+    margins_counts: Mapping[str, Mapping[Any, object]],
+    weights: ArrayLike | None,
+    max_iter: object,
+    tol: object,
+) -> tuple[FloatArray, list[tuple[list[NDArray[np.bool_]], FloatArray]]]:
+    if not isinstance(margins_labels, Mapping) or len(margins_labels) == 0:
+        raise ValueError(
+            f"margins_labels must be a non-empty mapping margin -> labels; got {margins_labels!r}"
+        )
+    if set(margins_labels) != set(margins_counts):
+        raise ValueError(
+            f"margins_labels and margins_counts must have the same margins; got "
+            f"{sorted(margins_labels)!r} and {sorted(margins_counts)!r}"
+        )
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}")
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, int | float | np.floating)
+        or not (math.isfinite(float(tol)) and float(tol) > 0.0)
+    ):
+        raise ValueError(f"tol must be a finite number > 0; got {tol!r}")
+    size: int | None = None
+    arrays: dict[str, NDArray[Any]] = {}
+    for margin, labels in margins_labels.items():
+        arr = np.asarray(labels)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(
+                f"margins_labels[{margin!r}] must be a non-empty 1-D array; got shape {arr.shape!r}"
+            )
+        if size is None:
+            size = arr.shape[0]
+        elif arr.shape[0] != size:
+            raise ValueError(
+                f"margins_labels[{margin!r}] has length {arr.shape[0]}; all margins must have "
+                f"the same length ({size})"
+            )
+        arrays[margin] = arr
+    assert size is not None
+    w = _weights(weights, size)
+    if w is None:
+        w = np.ones(size)
+    plans: list[tuple[list[NDArray[np.bool_]], FloatArray]] = []
+    totals: dict[str, float] = {}
+    for margin, arr in arrays.items():
+        counts = _counts(f"margins_counts[{margin!r}]", margins_counts[margin])
+        masks = _strata_against_counts(f"rake margin {margin!r}", arr, w, counts)
+        target = np.array(list(counts.values()), dtype=np.float64)
+        totals[margin] = float(target.sum())
+        plans.append((masks, target))
+    first = next(iter(totals.values()))
+    for margin, total in totals.items():
+        if abs(total - first) > 1e-9 * max(abs(first), 1.0):
+            raise ValueError(
+                f"all margins must have the same population total; got totals {totals!r} "
+                f"(margin {margin!r} differs)"
+            )
+    return w, plans
+
+
+# --------------------------------------------------------------------------- sufficient stats
+
+
+def validate_stats_values(
+    values: ArrayLike, weights: ArrayLike | None
+) -> tuple[FloatArray, FloatArray | None]:
+    y, w, _ = _drop_missing("values", values, weights)
+    return y, w
+
+
+def validate_from_stats(
+    n: int, sum_w: float, population_size: object, confidence_level: object
+) -> tuple[float | None, float]:
+    level = _confidence_level(confidence_level)
+    if n < 1:
+        raise ValueError(f"stats must describe at least one value; got n = {n}")
+    if not sum_w > 0.0:
+        raise ValueError(f"stats must have a positive weight total; got sum_w = {sum_w!r}")
+    return _population_size(population_size, n), level
