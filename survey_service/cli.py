@@ -1,0 +1,181 @@
+"""The ``survey-service`` command: init, serve, demo, keys, openapi."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from survey_service import create_app
+
+
+def _app() -> Flask:
+    try:
+        app = create_app()
+    except Exception as exc:  # configuration problems: say what to change, not a traceback
+        raise click.ClickException(str(exc)) from exc
+    # Close the database connections when the command ends (serve never returns).
+    click.get_current_context().call_on_close(lambda: _dispose(app))
+    return app
+
+
+def _dispose(app: Flask) -> None:
+    from survey_service.db import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _step(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(help="Survey and reputation-measurement service for Norwegian municipalities.")
+def main() -> None:
+    pass
+
+
+def run_init(app: Flask) -> None:
+    """Migrate to the newest schema and load the reference data; safe to run again."""
+    from survey_service import migrate
+    from survey_service.db import db
+    from survey_service.services.instrument_catalog import publish_bundled
+    from survey_service.services.reference_data import load_municipalities
+
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=True)
+        _step(f"[1/3] Migrating the database {url} to the newest schema ...")
+        migrate.upgrade(db.engine)
+        _step("[2/3] Loading the 357 municipalities (SSB 2024) ...")
+        added = load_municipalities(db.session)
+        db.session.commit()
+        _step(f"      {added} added, the rest brought up to date.")
+        _step("[3/3] Publishing the bundled instruments ...")
+        for outcome in publish_bundled(db.session, actor="cli"):
+            _step(f"      {outcome}")
+        db.session.commit()
+    _step("Ready.")
+
+
+@main.command("init")
+def init_command() -> None:
+    """Create or upgrade the database and load municipalities and instruments."""
+    run_init(_app())
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Worker processes (default: SURVEY_WORKERS, or 2 x CPU cores + 1, at most 8).",
+)
+def serve_command(host: str, port: int, workers: int | None) -> None:
+    """Serve the API with gunicorn, a production WSGI server."""
+    serve(_app(), host, port, workers)
+
+
+def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    count = (
+        workers
+        or int(os.environ.get("SURVEY_WORKERS", "0"))
+        or min(2 * (os.cpu_count() or 1) + 1, 8)
+    )
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", count)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self) -> Any:
+            return app
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"Serving on http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/v1/docs)")
+    sys.stdout.flush()
+    Server().run()
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only load the demo data; do not serve.")
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Init, load realistic demo data, then serve."""
+    from survey_service.db import db
+    from survey_service.services.demo import load_demo
+
+    app = _app()
+    run_init(app)
+    with app.app_context():
+        for line in load_demo(db.session, progress=_step):
+            click.echo(line)
+        db.session.commit()
+    if not no_serve:
+        serve(app, host, port, None)
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """Manage API keys."""
+
+
+@keys_group.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "municipality", "dashboard", "analyst"]),
+    help="What the key may do.",
+)
+@click.option("--municipality", default=None, help="kommunenummer, for a municipality key.")
+@click.option("--name", default="", help="Who or what the key is for.")
+def keys_create(role: str, municipality: str | None, name: str) -> None:
+    """Create an API key; the key alone is the last line of output."""
+    from survey_service.db import db
+    from survey_service.services.keys import KeyError_, create_key
+
+    app = _app()
+    with app.app_context():
+        try:
+            key, plain = create_key(
+                db.session, role=role, municipality=municipality, name=name, actor="cli"
+            )
+        except KeyError_ as exc:
+            raise click.ClickException(str(exc)) from exc
+        except Exception as exc:
+            raise click.ClickException(
+                f"could not store the key ({type(exc).__name__}); "
+                "has the database been set up? Run 'survey-service init' first."
+            ) from exc
+        db.session.commit()
+        scope = f" for municipality {municipality}" if municipality else ""
+        click.echo(f"Created a {role} key{scope} (prefix {key.prefix}); it is shown only once:")
+        click.echo(plain)
+
+
+@main.command("openapi")
+@click.argument("path", default="openapi/openapi.json", type=click.Path(dir_okay=False))
+def openapi_command(path: str) -> None:
+    """Write the OpenAPI document (default: openapi/openapi.json)."""
+    document = openapi_document(
+        create_app({"SURVEY_DATABASE_URL": "sqlite://", "SURVEY_SECRET_KEY": "x"})
+    )
+    Path(path).write_text(document, encoding="utf-8")
+    click.echo(f"Wrote {path}")
+
+
+def openapi_document(app: Flask) -> str:
+    with app.app_context():
+        spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

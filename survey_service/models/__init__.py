@@ -1,0 +1,22 @@
+"""The data model: one module per aggregate. See docs/design.md for why it looks this way."""
+
+from survey_service.models.aggregate import FormCounter, ScoreAggregate
+from survey_service.models.audit import AuditEntry
+from survey_service.models.instrument import InstrumentRecord, InstrumentVersion
+from survey_service.models.key import ApiKey
+from survey_service.models.municipality import Municipality
+from survey_service.models.response import Response
+from survey_service.models.survey import Invitation, Survey
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "FormCounter",
+    "InstrumentRecord",
+    "InstrumentVersion",
+    "Invitation",
+    "Municipality",
+    "Response",
+    "ScoreAggregate",
+    "Survey",
+]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey_service.db import Base, JSONType
+
+
+class ScoreAggregate(Base):
+    """Additive sufficient statistics of one survey's responses in one weighting cell.
+
+    Each submission adds its person scores to one of several *stripes* of its cell, picked at
+    random, so concurrent submissions to a popular survey do not queue on one row's lock;
+    reading merges the stripes. ``stats`` holds, per measure, ``[n, Σy, Σy²]`` and, per
+    dimension, the item sums and cross-products that Cronbach's α needs (see
+    ``services/score_store.py``).
+    """
+
+    __tablename__ = "score_aggregate"
+    __table_args__ = (UniqueConstraint("survey_id", "cell", "stripe"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    # The respondent's attribute combination, e.g. "age_band=30_44;gender=female" ("" for none).
+    cell: Mapped[str] = mapped_column(String(300))
+    stripe: Mapped[int] = mapped_column(SmallInteger)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class FormCounter(Base):
+    """How many times a survey's form was opened, per day: the "started" of fieldwork."""
+
+    __tablename__ = "form_counter"
+    __table_args__ = (UniqueConstraint("survey_id", "day", "stripe"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    day: Mapped[str] = mapped_column(String(10))
+    stripe: Mapped[int] = mapped_column(SmallInteger)
+    opened: Mapped[int] = mapped_column(Integer, default=0)

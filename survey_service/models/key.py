@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey_service.db import Base
+from survey_service.models._types import UTCDateTime, utcnow
+
+ROLES = ("admin", "municipality", "dashboard", "analyst")
+
+
+class ApiKey(Base):
+    """An API key: a public prefix to find it, and only a hash of its secret part."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    municipality_number: Mapped[str | None] = mapped_column(
+        ForeignKey("municipality.number", ondelete="RESTRICT")
+    )
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

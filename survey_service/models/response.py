@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey_service.db import Base, JSONType
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Response(Base):
+    """One respondent's completed questionnaire: one row, answers and person scores as JSON.
+
+    Nothing here identifies a person or a request: no token, no IP address, no user agent,
+    and the submission date only to the day.
+    """
+
+    __tablename__ = "response"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "submission_hash"),
+        UniqueConstraint("receipt_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    # sha256 of the client's submission_id: a retry finds the first response.
+    submission_hash: Mapped[str] = mapped_column(String(64))
+    # sha256 of the receipt code that lets the respondent withdraw the response.
+    receipt_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    # Optional respondent attributes, as columns: exports and breakdowns filter on them.
+    role: Mapped[str | None] = mapped_column(String(32))
+    age_band: Mapped[str | None] = mapped_column(String(16))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    area: Mapped[str | None] = mapped_column(String(64))
+    # link_id -> value ("dont_know" for don't know; absent or null when not answered).
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # The person's scores as computed at submission: {"dimensions": {...}, "indices": {...}}.
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONType)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_service.db import Base, JSONType
+from survey_service.models._types import UTCDateTime, utcnow
+from survey_service.models.instrument import InstrumentVersion
+from survey_service.models.municipality import Municipality
+
+SURVEY_STATUSES = ("draft", "open", "closed")
+ACCESS_KINDS = ("open", "invitation")
+
+
+class Survey(Base):
+    """One municipality running one instrument version for one audience over a period."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The id respondents see in links: random, so survey ids cannot be enumerated.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    municipality_number: Mapped[str] = mapped_column(
+        ForeignKey("municipality.number", ondelete="RESTRICT"), index=True
+    )
+    instrument_version_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument_version.id", ondelete="RESTRICT"), index=True
+    )
+    audience: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    access: Mapped[str] = mapped_column(String(16), default="open")
+    default_language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    # The wave the survey belongs to, e.g. "2026"; filters and exports group by it.
+    period: Mapped[str] = mapped_column(String(16), index=True)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    population_size: Mapped[int | None] = mapped_column(Integer)
+    baseline_survey_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey.id", ondelete="SET NULL")
+    )
+    # dimension or index key -> target on the 0-100 scale
+    targets: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Origins allowed to frame the form (Content-Security-Policy frame-ancestors).
+    embed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Respondent attributes the form asks for (role, age_band, gender, area) and their options.
+    respondent_attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Population margins for weighting: attribute -> {category: count}.
+    population_margins: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+    instrument_version: Mapped[InstrumentVersion] = relationship()
+    baseline_survey: Mapped[Survey | None] = relationship(remote_side=[id])
+
+
+class Invitation(Base):
+    """A single-use invitation token, stored only as a hash.
+
+    It is deliberately not linked to the response it admits: using it only marks it used
+    (to the day), so an invitation list can never be joined to the answers.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_on: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,22 @@
+"""HTTP resources: one folder per resource with its routes and schemas."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from survey_service.api import Api
+
+
+def register(app: Flask, api: Api) -> None:
+    from survey_service.resources import docs, health
+    from survey_service.resources.instruments.routes import blp as instruments
+    from survey_service.resources.municipalities.routes import blp as municipalities
+    from survey_service.resources.public.routes import blp as public
+    from survey_service.resources.surveys.routes import blp as surveys
+
+    health.init_app(app)
+    docs.init_app(app)
+    api.register_blueprint(municipalities, url_prefix="/api/v1/municipalities")
+    api.register_blueprint(instruments, url_prefix="/api/v1/instruments")
+    api.register_blueprint(surveys, url_prefix="/api/v1/surveys")
+    api.register_blueprint(public, url_prefix="/api/v1/public")

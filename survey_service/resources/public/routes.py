@@ -1,0 +1,112 @@
+"""Respondent endpoints for custom front ends: no key, no cookies, nothing that identifies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from sqlalchemy import select
+
+from survey_service.api import Blueprint, abort
+from survey_service.db import db
+from survey_service.instruments import render
+from survey_service.models import Survey
+from survey_service.resources.public.schemas import (
+    PublicQuerySchema,
+    PublicSurveySchema,
+    ReceiptSchema,
+    SubmissionSchema,
+)
+from survey_service.services import submission
+from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.rate_limit import check_rate
+from survey_service.services.surveys import accepting_responses
+
+blp = Blueprint(
+    "public", __name__, description="For respondents and custom front ends; no API key needed."
+)
+
+
+def find_public(public_id: str) -> Survey:
+    survey = db.session.scalar(select(Survey).where(Survey.public_id == public_id))
+    if survey is None:
+        abort(404, message="No survey has this link. Check the address you were given.")
+    assert survey is not None
+    return survey
+
+
+def questionnaire(survey: Survey, lang: str | None) -> dict[str, Any]:
+    language = lang or survey.default_language
+    instrument = as_instrument(survey.instrument_version)
+    return {
+        "public_id": survey.public_id,
+        "title": survey.title,
+        "municipality": survey.municipality_number,
+        "municipality_name": survey.municipality.name,
+        "language": language,
+        "access": survey.access,
+        "accepting_responses": accepting_responses(survey),
+        "closes_at": survey.closes_at,
+        "submit_url": url_for("public.Responses", public_id=survey.public_id),
+        "questionnaire": render(instrument, language, audience=survey.audience),
+    }
+
+
+@blp.route("/surveys/<string:public_id>")
+class PublicSurvey(MethodView):
+    @blp.arguments(PublicQuerySchema, location="query")
+    @blp.response(200, PublicSurveySchema)
+    @blp.alt_response(404, description="No survey has this public id")
+    def get(self, query: dict[str, Any], public_id: str) -> Any:
+        """Get a survey's questionnaire in one language (`?lang=nb|nn|en`)"""
+        return questionnaire(find_public(public_id), query.get("lang"))
+
+
+@blp.route("/surveys/<string:public_id>/responses")
+class Responses(MethodView):
+    @blp.arguments(SubmissionSchema)
+    @blp.response(201, ReceiptSchema)
+    @blp.alt_response(200, schema=ReceiptSchema, description="A retry: the first receipt")
+    @blp.alt_response(403, description="Invitation survey without a valid token")
+    @blp.alt_response(404, description="No survey has this public id")
+    @blp.alt_response(409, description="Survey not open, or the invitation is used")
+    @blp.alt_response(429, description="Too many responses to this survey just now")
+    def post(self, data: dict[str, Any], public_id: str) -> Any:
+        """Submit a response
+
+        Idempotent on `submission_id`: the same id again answers 200 with the same receipt and
+        stores nothing new. The response is stored whole or not at all.
+        """
+        survey = find_public(public_id)
+        check_rate(survey.public_id)
+        try:
+            receipt = submission.submit(
+                db.session, survey, data, secret=current_app.config["SURVEY_SECRET_KEY"]
+            )
+        except submission.SubmissionRefused as exc:
+            db.session.rollback()
+            if exc.errors:
+                abort(exc.status, message=exc.message, errors=exc.errors)
+            abort(exc.status, message=exc.message)
+        db.session.commit()
+        body = {
+            "receipt": receipt.code,
+            "withdraw_url": url_for("public.Withdrawal", receipt=receipt.code),
+            "created": receipt.created,
+        }
+        return body, 201 if receipt.created else 200
+
+
+@blp.route("/responses/<string:receipt>")
+class Withdrawal(MethodView):
+    @blp.response(204)
+    @blp.alt_response(404, description="No response has this receipt")
+    def delete(self, receipt: str) -> None:
+        """Withdraw a response with its receipt code
+
+        The response is deleted and taken out of every score.
+        """
+        if not submission.withdraw(db.session, receipt):
+            abort(404, message="No response has this receipt (it may be withdrawn already).")
+        db.session.commit()

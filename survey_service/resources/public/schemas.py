@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from survey_service.instruments import LANGUAGES
+from survey_service.resources.schemas import Schema
+
+
+class RespondentSchema(Schema):
+    role = ma.fields.String(allow_none=True)
+    age_band = ma.fields.String(allow_none=True)
+    gender = ma.fields.String(allow_none=True)
+    area = ma.fields.String(allow_none=True)
+
+
+class SubmissionSchema(Schema):
+    submission_id = ma.fields.UUID(
+        required=True,
+        metadata={"description": "made by the client; a retry with the same id stores nothing new"},
+    )
+    token = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.Length(max=200),
+        metadata={"description": "the invitation token, for invitation surveys"},
+    )
+    language = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(LANGUAGES))
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Raw(allow_none=True),
+        required=True,
+        metadata={"description": 'link id -> value, "dont_know", or null for not answered'},
+    )
+    respondent = ma.fields.Nested(RespondentSchema, allow_none=True)
+
+
+class ReceiptSchema(Schema):
+    receipt = ma.fields.String(
+        metadata={
+            "description": "keep it to withdraw the response later",
+            "example": "K7QF-2M4D-X9AB-C3LP",
+        }
+    )
+    withdraw_url = ma.fields.String()
+    created = ma.fields.Boolean(
+        metadata={"description": "false for a retry of an earlier submission"}
+    )
+
+
+class PublicQuerySchema(Schema):
+    lang = ma.fields.String(validate=ma.validate.OneOf(LANGUAGES))
+
+
+class PublicSurveySchema(Schema):
+    public_id = ma.fields.String()
+    title = ma.fields.String()
+    municipality = ma.fields.String()
+    municipality_name = ma.fields.String()
+    language = ma.fields.String()
+    access = ma.fields.String()
+    accepting_responses = ma.fields.Boolean()
+    closes_at = ma.fields.DateTime(allow_none=True)
+    submit_url = ma.fields.String()
+    questionnaire = ma.fields.Dict(
+        metadata={"description": "the instrument rendered in `language`"}
+    )

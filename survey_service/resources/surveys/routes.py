@@ -1,0 +1,203 @@
+"""Surveys: a municipality running an instrument for an audience over a period."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+
+from survey_service.api import Blueprint, abort
+from survey_service.auth import Principal, current_principal
+from survey_service.db import db
+from survey_service.models import Survey
+from survey_service.resources.surveys.schemas import (
+    FieldworkSchema,
+    InvitationBatchSchema,
+    InvitationFormatSchema,
+    InvitationRequestSchema,
+    SurveyCreateSchema,
+    SurveyQuerySchema,
+    SurveySchema,
+    SurveyUpdateSchema,
+)
+from survey_service.services import surveys as service
+from survey_service.services.fieldwork import fieldwork
+from survey_service.services.invitations import create_invitations
+
+blp = Blueprint("surveys", __name__, description="Surveys and their lifecycle.")
+
+OWNERS = ("admin", "municipality")
+
+
+def principal() -> Principal:
+    who = current_principal()
+    assert who is not None  # guaranteed by @blp.requires
+    return who
+
+
+def present(survey: Survey) -> dict[str, Any]:
+    """The survey as clients see it, with its links."""
+    version = survey.instrument_version
+    return {
+        "id": survey.id,
+        "public_id": survey.public_id,
+        "municipality": survey.municipality_number,
+        "municipality_name": survey.municipality.name,
+        "instrument": version.instrument.key,
+        "instrument_version": version.version,
+        "audience": survey.audience,
+        "title": survey.title,
+        "access": survey.access,
+        "default_language": survey.default_language,
+        "status": survey.status,
+        "accepting_responses": service.accepting_responses(survey),
+        "period": survey.period,
+        "opens_at": survey.opens_at,
+        "closes_at": survey.closes_at,
+        "population_size": survey.population_size,
+        "baseline_survey": survey.baseline_survey_id,
+        "targets": survey.targets,
+        "embed_origins": survey.embed_origins,
+        "respondent_attributes": survey.respondent_attributes,
+        "population_margins": survey.population_margins,
+        "created_at": survey.created_at,
+        "links": service.links(survey, current_app.config["SURVEY_PUBLIC_URL"]),
+    }
+
+
+def find_or_404(survey_id: int) -> Survey:
+    survey = service.get_visible(db.session, principal(), survey_id)
+    if survey is None:
+        abort(404, message=f"No survey {survey_id} that this key may see.")
+    return survey
+
+
+@blp.route("")
+class Surveys(MethodView):
+    @blp.requires(*OWNERS)
+    @blp.arguments(SurveyQuerySchema, location="query")
+    @blp.response(200, SurveySchema(many=True))
+    def get(self, query: dict[str, Any]) -> Any:
+        """List surveys
+
+        A municipality key sees only its own municipality's surveys.
+        """
+        from survey_service.models import InstrumentRecord, InstrumentVersion
+
+        statement = service.visible_surveys(principal()).order_by(Survey.id)
+        if "municipality" in query:
+            statement = statement.where(Survey.municipality_number == query["municipality"])
+        if "status" in query:
+            statement = statement.where(Survey.status == query["status"])
+        if "period" in query:
+            statement = statement.where(Survey.period == query["period"])
+        if "instrument" in query:
+            statement = (
+                statement.join(InstrumentVersion)
+                .join(InstrumentRecord)
+                .where(InstrumentRecord.key == query["instrument"])
+            )
+        return [present(s) for s in db.session.scalars(statement)]
+
+    @blp.requires(*OWNERS)
+    @blp.arguments(SurveyCreateSchema)
+    @blp.response(201, SurveySchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a survey
+
+        It starts as a draft; open it with `PATCH {"status": "open"}`. A municipality key may
+        create surveys for its own municipality only.
+        """
+        who = principal()
+        if not who.may_see_municipality(data["municipality"]):
+            abort(
+                403, message="A municipality key may create surveys only for its own municipality."
+            )
+        try:
+            survey = service.create_survey(db.session, data, actor=who.label)
+        except service.SurveyInvalid as exc:
+            abort(422, message="The survey is not valid.", errors=exc.errors)
+        db.session.commit()
+        return present(survey)
+
+
+@blp.route("/<int:survey_id>")
+class SurveyById(MethodView):
+    @blp.requires(*OWNERS)
+    @blp.response(200, SurveySchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    def get(self, survey_id: int) -> Any:
+        """Get a survey"""
+        return present(find_or_404(survey_id))
+
+    @blp.requires(*OWNERS)
+    @blp.arguments(SurveyUpdateSchema)
+    @blp.response(200, SurveySchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.alt_response(409, description="The status change is not allowed")
+    def patch(self, changes: dict[str, Any], survey_id: int) -> Any:
+        """Change a survey: open or close it, or edit its details
+
+        The lifecycle is `draft` -> `open` -> `closed`.
+        """
+        survey = find_or_404(survey_id)
+        try:
+            service.update_survey(db.session, survey, changes, actor=principal().label)
+        except service.SurveyInvalid as exc:
+            abort(422, message="The change is not valid.", errors=exc.errors)
+        except service.SurveyConflict as exc:
+            abort(409, message=str(exc))
+        db.session.commit()
+        return present(survey)
+
+
+@blp.route("/<int:survey_id>/invitations")
+class Invitations(MethodView):
+    @blp.requires(*OWNERS)
+    @blp.arguments(InvitationRequestSchema)
+    @blp.arguments(InvitationFormatSchema, location="query")
+    @blp.response(201, InvitationBatchSchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    def post(self, body: dict[str, Any], query: dict[str, Any], survey_id: int) -> Any:
+        """Create single-use invitation tokens
+
+        The tokens are shown once (only their hashes are kept); `?format=csv` returns them as a
+        CSV file for mail merges. A response is never linked to the token that admitted it.
+        """
+        survey = find_or_404(survey_id)
+        tokens = create_invitations(db.session, survey, body["count"], actor=principal().label)
+        db.session.commit()
+        form = service.links(survey, current_app.config["SURVEY_PUBLIC_URL"])["form"]
+        rows = [{"token": t, "url": f"{form}?token={t}"} for t in tokens]
+        if query["format"] == "csv":
+            filename = f"invitations-survey-{survey.id}.csv"
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=["token", "url"], lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            return Response(
+                buffer.getvalue(),
+                status=201,
+                mimetype="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        return {
+            "survey": survey.id,
+            "count": len(rows),
+            "invitations": rows,
+            "note": "Shown once: only a hash of each token is kept.",
+        }
+
+
+@blp.route("/<int:survey_id>/fieldwork")
+class Fieldwork(MethodView):
+    @blp.requires(*OWNERS)
+    @blp.response(200, FieldworkSchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    def get(self, survey_id: int) -> Any:
+        """Follow the data collection: responses, response rate, precision so far"""
+        survey = find_or_404(survey_id)
+        return fieldwork(db.session, survey, min_n=current_app.config["SURVEY_MIN_N"])

@@ -1,0 +1,1 @@
+"""Use cases: what a request or a command does. Callers own the transaction."""

@@ -1,0 +1,119 @@
+"""Publishing and finding instrument versions. A published version never changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_service.instruments import Instrument, load_bundled
+from survey_service.models import InstrumentRecord, InstrumentVersion
+from survey_service.services import audit
+
+
+class VersionConflict(Exception):
+    """The version exists already with other content."""
+
+    def __init__(self, key: str, version: str) -> None:
+        super().__init__(
+            f"{key} {version} is already published with different content; a published "
+            "version never changes: publish the change as a new version."
+        )
+
+
+@dataclass(frozen=True)
+class Published:
+    version: InstrumentVersion
+    created: bool
+
+    def __str__(self) -> str:
+        what = "published" if self.created else "already published, unchanged"
+        return f"{self.version.instrument.key} {self.version.version}: {what}"
+
+
+def publish(session: Session, instrument: Instrument, *, actor: str) -> Published:
+    """Store ``instrument`` as a new version; idempotent when the same content exists."""
+    record = session.scalar(select(InstrumentRecord).where(InstrumentRecord.key == instrument.key))
+    if record is None:
+        record = InstrumentRecord(key=instrument.key)
+        session.add(record)
+        session.flush()
+    existing = session.scalar(
+        select(InstrumentVersion).where(
+            InstrumentVersion.instrument_id == record.id,
+            InstrumentVersion.version == instrument.version,
+        )
+    )
+    if existing is not None:
+        if existing.content_hash != instrument.content_hash:
+            raise VersionConflict(instrument.key, instrument.version)
+        return Published(existing, created=False)
+    major, minor, patch = _semver(instrument.version)
+    version = InstrumentVersion(
+        instrument=record,
+        version=instrument.version,
+        version_major=major,
+        version_minor=minor,
+        version_patch=patch,
+        content_hash=instrument.content_hash,
+        definition=instrument.to_dict(),
+    )
+    session.add(version)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "instrument.publish",
+        f"{instrument.key} {instrument.version}",
+        content_hash=instrument.content_hash,
+    )
+    return Published(version, created=True)
+
+
+def publish_bundled(session: Session, *, actor: str) -> Iterator[Published]:
+    for instrument in load_bundled():
+        yield publish(session, instrument, actor=actor)
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    core = version.split("-", 1)[0].split("+", 1)[0]
+    major, minor, patch = (int(part) for part in core.split("."))
+    return major, minor, patch
+
+
+def newest_version(session: Session, key: str) -> InstrumentVersion | None:
+    return session.scalar(
+        select(InstrumentVersion)
+        .join(InstrumentRecord)
+        .where(InstrumentRecord.key == key)
+        .order_by(
+            InstrumentVersion.version_major.desc(),
+            InstrumentVersion.version_minor.desc(),
+            InstrumentVersion.version_patch.desc(),
+            InstrumentVersion.id.desc(),
+        )
+        .limit(1)
+    )
+
+
+def find_version(session: Session, key: str, version: str) -> InstrumentVersion | None:
+    return session.scalar(
+        select(InstrumentVersion)
+        .join(InstrumentRecord)
+        .where(InstrumentRecord.key == key, InstrumentVersion.version == version)
+    )
+
+
+def as_instrument(version: InstrumentVersion) -> Instrument:
+    """The domain object of a stored version, parsed once per process (versions are immutable,
+    so the content hash is a safe cache key)."""
+    instrument = _PARSED.get(version.content_hash)
+    if instrument is None:
+        instrument = Instrument.from_dict(version.definition)
+        _PARSED[version.content_hash] = instrument
+    return instrument
+
+
+_PARSED: dict[str, Instrument] = {}

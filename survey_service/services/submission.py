@@ -1,0 +1,230 @@
+"""A response arrives: validate it, store it once, and fold it into the survey's aggregates.
+
+The whole response is stored in one transaction or not at all. A retry with the same
+``submission_id`` returns the first receipt and stores nothing new: the database's unique
+constraint on (survey, submission hash) decides which of two simultaneous submissions wins.
+An invitation token is only marked used, in the same transaction; the response keeps no
+trace of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from survey_service.instruments import AnswerError, Instrument, score_response, validate_answers
+from survey_service.models import Invitation, Response, Survey
+from survey_service.services import score_store
+from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.surveys import accepting_responses
+
+
+class SubmissionRefused(Exception):
+    """The submission cannot be accepted: ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = dict(errors) if errors else None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+    created: bool  # False: a retry of a submission that was stored before
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def receipt_code(secret: str, survey: Survey, submission_id: str) -> str:
+    """The receipt is derived, not stored: HMAC of the submission with the server's secret.
+
+    80 bits in base32, grouped for reading aloud: ``ABCD-EFGH-IJKL-MNOP``.
+    """
+    digest = hmac.new(
+        secret.encode(), f"receipt:{survey.public_id}:{submission_id}".encode(), hashlib.sha256
+    ).digest()
+    raw = base64.b32encode(digest[:10]).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_receipt(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+def token_hash(token: str) -> str:
+    return sha256(f"invitation:{token}")
+
+
+def new_tokens(count: int) -> list[str]:
+    """Invitation tokens: 192 random bits each, URL-safe."""
+    return [secrets.token_urlsafe(24) for _ in range(count)]
+
+
+def attributes_asked(survey: Survey, instrument: Instrument) -> dict[str, Any]:
+    """The respondent attributes this survey asks for: the instrument's and the survey's own."""
+    asked: dict[str, Any] = {req.attribute: None for req in instrument.respondent_attributes}
+    asked.update(survey.respondent_attributes or {})
+    return asked
+
+
+def area_options(survey: Survey) -> list[str] | None:
+    area = (survey.respondent_attributes or {}).get("area") or {}
+    options = area.get("options") if isinstance(area, Mapping) else None
+    return list(options) if options else None
+
+
+def submit(
+    session: Session,
+    survey: Survey,
+    payload: Mapping[str, Any],
+    *,
+    secret: str,
+    today: date | None = None,
+) -> Receipt:
+    """Store one response (see the module docstring for the rules)."""
+    submission_id = str(payload["submission_id"])
+    submission_hash = sha256(submission_id)
+    receipt = receipt_code(secret, survey, submission_id)
+
+    if _already_stored(session, survey.id, submission_hash):
+        return Receipt(receipt, created=False)
+    if not accepting_responses(survey):
+        raise SubmissionRefused(409, _not_open_message(survey))
+
+    instrument = as_instrument(survey.instrument_version)
+    respondent = {k: v for k, v in (payload.get("respondent") or {}).items() if v is not None}
+    try:
+        answers = validate_answers(
+            instrument,
+            payload.get("answers") or {},
+            respondent=respondent,
+            audience=survey.audience,
+            areas=area_options(survey),
+            asked=attributes_asked(survey, instrument),
+        )
+    except AnswerError as exc:
+        errors: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.path, []).append(problem.message)
+        raise SubmissionRefused(422, "Some answers are not valid.", errors) from exc
+    language = payload.get("language") or survey.default_language
+
+    token = payload.get("token")
+    if survey.access == "invitation" and not token:
+        raise SubmissionRefused(
+            403, "This survey is by invitation only: use the link from your invitation."
+        )
+
+    scores = score_response(instrument, answers)
+    attributes = {name: respondent.get(name) for name in score_store.ATTRIBUTES}
+    response = Response(
+        survey_id=survey.id,
+        submission_hash=submission_hash,
+        receipt_hash=sha256(receipt),
+        language=language,
+        submitted_on=today or datetime.now(UTC).date(),
+        answers=answers,
+        scores={"dimensions": scores.dimension_scores, "indices": scores.index_scores},
+        **attributes,
+    )
+    try:
+        with session.begin_nested():
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        # The same submission_id won a moment ago in another request: answer as a retry.
+        if _already_stored(session, survey.id, submission_hash):
+            return Receipt(receipt, created=False)
+        raise
+    if token:
+        _use_token(session, survey, token, today or datetime.now(UTC).date())
+    score_store.add(
+        session,
+        survey.id,
+        score_store.cell_of(attributes),
+        score_store.contribution(instrument, scores),
+    )
+    return Receipt(receipt, created=True)
+
+
+def withdraw(session: Session, code: str) -> bool:
+    """Delete the response behind a receipt and take it out of the aggregates."""
+    response = session.scalar(
+        select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
+    )
+    if response is None:
+        return False
+    survey = session.get(Survey, response.survey_id)
+    assert survey is not None
+    instrument = as_instrument(survey.instrument_version)
+    scores = score_response(instrument, response.answers)
+    attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
+    score_store.add(
+        session,
+        survey.id,
+        score_store.cell_of(attributes),
+        score_store.contribution(instrument, scores),
+        sign=-1,
+    )
+    session.delete(response)
+    session.flush()
+    return True
+
+
+def _already_stored(session: Session, survey_id: int, submission_hash: str) -> bool:
+    return (
+        session.scalar(
+            select(Response.id).where(
+                Response.survey_id == survey_id, Response.submission_hash == submission_hash
+            )
+        )
+        is not None
+    )
+
+
+def _use_token(session: Session, survey: Survey, token: str, today: date) -> None:
+    """Mark the token used, atomically: of two requests with one token, one wins."""
+    hashed = token_hash(token)
+    result = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.token_hash == hashed,
+            Invitation.survey_id == survey.id,
+            Invitation.used_on.is_(None),
+        )
+        .values(used_on=today)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    exists = session.scalar(
+        select(Invitation.id).where(
+            Invitation.token_hash == hashed, Invitation.survey_id == survey.id
+        )
+    )
+    if exists is None:
+        raise SubmissionRefused(403, "This invitation link is not valid for this survey.")
+    raise SubmissionRefused(409, "This invitation has been used already; each can answer once.")
+
+
+def _not_open_message(survey: Survey) -> str:
+    if survey.status == "draft":
+        return "This survey has not opened yet."
+    if survey.status == "closed":
+        return "This survey is closed and no longer accepts responses."
+    return "This survey is not accepting responses at this time (outside its opening period)."

@@ -1,0 +1,279 @@
+"""Creating, finding and changing surveys, with every rule a municipality relies on."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from survey_service.auth import Principal
+from survey_service.instruments import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES, Instrument
+from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
+from survey_service.services import audit
+from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
+
+#: Allowed status changes: the lifecycle is draft -> open -> closed.
+TRANSITIONS = {("draft", "open"), ("open", "closed"), ("draft", "closed")}
+
+
+class SurveyInvalid(ValueError):
+    """Field-level problems with a survey: ``errors`` maps a field to its messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+class SurveyConflict(Exception):
+    """The change is not possible in the survey's current state."""
+
+
+@dataclass
+class _Problems:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise SurveyInvalid(self.errors)
+
+
+def scored_keys(instrument: Instrument) -> tuple[str, ...]:
+    """The keys a target may name: the instrument's dimensions and indices."""
+    return tuple(instrument.dimension_keys) + tuple(i.key for i in instrument.scoring.indices)
+
+
+def create_survey(session: Session, data: Mapping[str, Any], *, actor: str) -> Survey:
+    problems = _Problems()
+    municipality = session.get(Municipality, data["municipality"])
+    if municipality is None:
+        problems.add("municipality", f"No municipality has the number {data['municipality']!r}.")
+    version = _instrument_version(session, data, problems)
+    instrument = as_instrument(version) if version is not None else None
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    _check_times(opens_at, closes_at, problems)
+    baseline = _baseline(session, data.get("baseline_survey"), data, version, problems)
+    if instrument is not None:
+        _check_targets(data.get("targets") or {}, instrument, problems)
+    _check_origins(data.get("embed_origins") or [], problems)
+    _check_attributes(data.get("respondent_attributes") or {}, problems)
+    if data["audience"] not in AUDIENCES:
+        problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
+    problems.raise_any()
+    assert municipality is not None and version is not None
+
+    language = data.get("default_language") or municipality.written_standard or "nb"
+    survey = Survey(
+        public_id=secrets.token_urlsafe(12),
+        municipality_number=municipality.number,
+        instrument_version=version,
+        audience=data["audience"],
+        title=data["title"],
+        access=data.get("access") or "open",
+        default_language=language,
+        status="draft",
+        period=data.get("period") or str((opens_at or datetime.now(UTC)).year),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        population_size=data.get("population_size"),
+        baseline_survey_id=baseline.id if baseline is not None else None,
+        targets=dict(data.get("targets") or {}),
+        embed_origins=list(data.get("embed_origins") or []),
+        respondent_attributes=dict(data.get("respondent_attributes") or {}),
+        population_margins=dict(data.get("population_margins") or {}),
+    )
+    session.add(survey)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "survey.create",
+        f"survey:{survey.id}",
+        municipality=survey.municipality_number,
+        instrument=version.instrument.key,
+        version=version.version,
+    )
+    return survey
+
+
+def update_survey(
+    session: Session, survey: Survey, changes: Mapping[str, Any], *, actor: str
+) -> Survey:
+    problems = _Problems()
+    new_status = changes.get("status")
+    if new_status is not None and new_status != survey.status:
+        if (survey.status, new_status) not in TRANSITIONS:
+            raise SurveyConflict(
+                f"A survey cannot go from {survey.status} to {new_status}; "
+                "the lifecycle is draft -> open -> closed."
+            )
+    if "closes_at" in changes or "opens_at" in changes:
+        _check_times(
+            changes.get("opens_at", survey.opens_at),
+            changes.get("closes_at", survey.closes_at),
+            problems,
+        )
+    if "targets" in changes:
+        _check_targets(changes["targets"] or {}, as_instrument(survey.instrument_version), problems)
+    if "embed_origins" in changes:
+        _check_origins(changes["embed_origins"] or [], problems)
+    problems.raise_any()
+    for name in (
+        "title",
+        "opens_at",
+        "closes_at",
+        "population_size",
+        "targets",
+        "embed_origins",
+        "population_margins",
+    ):
+        if name in changes:
+            setattr(survey, name, changes[name])
+    if new_status is not None and new_status != survey.status:
+        survey.status = new_status
+        if new_status == "open" and survey.opens_at is None:
+            survey.opens_at = datetime.now(UTC)
+        if new_status == "closed":
+            now = datetime.now(UTC)
+            if survey.closes_at is None or survey.closes_at > now:
+                survey.closes_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "survey.update",
+        f"survey:{survey.id}",
+        changes=sorted(changes),
+        status=survey.status,
+    )
+    return survey
+
+
+def accepting_responses(survey: Survey, now: datetime | None = None) -> bool:
+    """Open, and within its opening and closing times."""
+    now = now or datetime.now(UTC)
+    if survey.status != "open":
+        return False
+    if survey.opens_at is not None and now < survey.opens_at:
+        return False
+    return survey.closes_at is None or now < survey.closes_at
+
+
+def visible_surveys(principal: Principal) -> Select[Survey]:
+    """Surveys this caller may see: a municipality key only its own municipality's."""
+    statement = select(Survey)
+    if principal.role == "municipality":
+        statement = statement.where(Survey.municipality_number == principal.municipality_number)
+    return statement
+
+
+def get_visible(session: Session, principal: Principal, survey_id: int) -> Survey | None:
+    """The survey, or None when it does not exist *or* the caller may not see it (404 either
+    way, so ids of other municipalities cannot be probed)."""
+    return session.scalar(visible_surveys(principal).where(Survey.id == survey_id))
+
+
+def links(survey: Survey, public_url: str) -> dict[str, str]:
+    base = public_url.rstrip("/")
+    form = f"{base}/s/{survey.public_id}"
+    title = escape(survey.title, quote=True)
+    embed = (
+        f'<iframe src="{form}?embed=1" title="{title}" data-survey-frame="{survey.public_id}" '
+        'style="width:100%;min-height:480px;border:0" loading="lazy"></iframe>'
+        f'<script src="{base}/embed.js" data-survey="{survey.public_id}" async></script>'
+    )
+    api = f"{base}/api/v1/public/surveys/{survey.public_id}"
+    return {"form": form, "embed_html": embed, "api": api}
+
+
+def _instrument_version(
+    session: Session, data: Mapping[str, Any], problems: _Problems
+) -> InstrumentVersion | None:
+    key = data["instrument"]
+    wanted = data.get("instrument_version")
+    if session.scalar(select(InstrumentRecord.id).where(InstrumentRecord.key == key)) is None:
+        problems.add("instrument", f"No instrument has the key {key!r}.")
+        return None
+    version = find_version(session, key, wanted) if wanted else newest_version(session, key)
+    if version is None:
+        problems.add("instrument_version", f"{key} has no published version {wanted!r}.")
+    return version
+
+
+def _check_times(opens_at: Any, closes_at: Any, problems: _Problems) -> None:
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        problems.add("closes_at", "Must be after opens_at.")
+
+
+def _baseline(
+    session: Session,
+    baseline_id: int | None,
+    data: Mapping[str, Any],
+    version: InstrumentVersion | None,
+    problems: _Problems,
+) -> Survey | None:
+    if baseline_id is None:
+        return None
+    baseline = session.get(Survey, baseline_id)
+    if baseline is None:
+        problems.add("baseline_survey", f"No survey has the id {baseline_id}.")
+        return None
+    if baseline.municipality_number != data["municipality"]:
+        problems.add("baseline_survey", "The baseline must be a survey of the same municipality.")
+    if version is not None and baseline.instrument_version.instrument_id != version.instrument_id:
+        problems.add("baseline_survey", "The baseline must use the same instrument.")
+    return baseline
+
+
+def _check_targets(targets: Mapping[str, Any], instrument: Instrument, problems: _Problems) -> None:
+    allowed = scored_keys(instrument)
+    for key, value in targets.items():
+        if key not in allowed:
+            problems.add(
+                "targets",
+                f"{key!r} is not a dimension or index of {instrument.key}; "
+                f"choose from: {', '.join(allowed)}.",
+            )
+        elif not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 100:
+            problems.add("targets", f"The target for {key!r} must be a number from 0 to 100.")
+
+
+def _check_origins(origins: list[str], problems: _Problems) -> None:
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or any(c in origin for c in " ;,'\"")
+        ):
+            problems.add(
+                "embed_origins",
+                f"{origin!r} is not an origin; give scheme and host, "
+                "e.g. https://www.bergen.kommune.no",
+            )
+
+
+def _check_attributes(requested: Mapping[str, Any], problems: _Problems) -> None:
+    for name in requested:
+        if name not in RESPONDENT_ATTRIBUTES:
+            problems.add(
+                "respondent_attributes",
+                f"{name!r} is not a respondent attribute; choose from: "
+                f"{', '.join(RESPONDENT_ATTRIBUTES)}.",
+            )
+
+
+def validate_language(language: str) -> bool:
+    return language in LANGUAGES

@@ -1,0 +1,115 @@
+"""Configuration: safe defaults, then a settings file, then the environment, then the caller.
+
+Layers, each overriding the one before:
+
+1. the defaults below;
+2. a Python settings file named by ``SURVEY_SETTINGS`` (optional);
+3. the environment variables of the public contract (``SURVEY_DATABASE_URL``,
+   ``SURVEY_SECRET_KEY``, ``SURVEY_MIN_N``, and the other ``SURVEY_*`` names below);
+4. the mapping passed to ``create_app(config)`` (tests use this).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: The smallest ``SURVEY_MIN_N`` the service accepts: below three, a published difference
+#: between two figures can reveal a single answer.
+MIN_N_FLOOR = 3
+
+DEFAULTS: dict[str, Any] = {
+    # An SQLite file in the instance folder unless SURVEY_DATABASE_URL says otherwise.
+    "SURVEY_DATABASE_URL": None,
+    "SURVEY_SECRET_KEY": None,
+    "SURVEY_MIN_N": 5,
+    # Largest request body accepted, in bytes (413 above it).
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # The public base URL used in links handed out (form links, embed snippets).
+    "SURVEY_PUBLIC_URL": "http://127.0.0.1:8000",
+    # Submissions a minute per survey and worker process before 429 (0: no limit).
+    "SURVEY_RATE_LIMIT_PER_MINUTE": 600,
+    # An interval half-width (0-100 points) above which a score is flagged imprecise.
+    "SURVEY_PRECISION_HALF_WIDTH": 10.0,
+    # Echo SQL statements (debugging only).
+    "SURVEY_SQL_ECHO": False,
+    # flask-smorest / OpenAPI
+    "API_TITLE": "Survey service for Norwegian municipalities",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    # Swagger UI's assets are served by the service itself (no CDN): see resources/docs.py.
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+    "JSON_SORT_KEYS": False,
+}
+
+#: Environment variables read on top of the settings file, with their converters.
+ENVIRONMENT: dict[str, Any] = {
+    "SURVEY_DATABASE_URL": str,
+    "SURVEY_SECRET_KEY": str,
+    "SURVEY_MIN_N": int,
+    "SURVEY_PUBLIC_URL": str,
+    "SURVEY_MAX_CONTENT_LENGTH": int,
+    "SURVEY_RATE_LIMIT_PER_MINUTE": int,
+    "SURVEY_PRECISION_HALF_WIDTH": float,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot work; the message says which setting and what to do."""
+
+
+def load(app: Flask, config: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config`` from the four layers and check the result."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_envvar("SURVEY_SETTINGS", silent=True)
+    for name, convert in ENVIRONMENT.items():
+        raw = os.environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            value = convert(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{name}={raw!r} is not a valid {convert.__name__}") from exc
+        key = "MAX_CONTENT_LENGTH" if name == "SURVEY_MAX_CONTENT_LENGTH" else name
+        app.config[key] = value
+    if config:
+        app.config.from_mapping(config)
+    _complete(app)
+
+
+def _complete(app: Flask) -> None:
+    min_n = app.config["SURVEY_MIN_N"]
+    if not isinstance(min_n, int) or min_n < MIN_N_FLOOR:
+        raise ConfigurationError(
+            f"SURVEY_MIN_N={min_n!r} is too small: it must be a whole number of at least "
+            f"{MIN_N_FLOOR}, or small groups of respondents could be identified"
+        )
+    if not app.config["SURVEY_DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        db_file = Path(app.instance_path) / "survey.sqlite3"
+        app.config["SURVEY_DATABASE_URL"] = f"sqlite:///{db_file}"
+    if not app.config["SURVEY_SECRET_KEY"]:
+        app.config["SURVEY_SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["SECRET_KEY"] = app.config["SURVEY_SECRET_KEY"]
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret kept in the instance folder, so receipts stay valid across restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker just now
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

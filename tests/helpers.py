@@ -1,0 +1,105 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_ENV = "SURVEY_TEST_POSTGRES_URL"
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def assert_error(response: Any, status: int, *, message_contains: str | None = None) -> dict:
+    """The response is the service's JSON error payload with ``status``."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["code"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    if message_contains is not None:
+        assert message_contains in body["message"], body
+    return body
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this run; dropped afterwards."""
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_ENV}, e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+    name = f"survey_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_dir: Any) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'survey-{uuid.uuid4().hex[:8]}.sqlite3'}"
+    else:
+        with fresh_postgres_database() as url:
+            yield url
+
+
+def create_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
+    """Create a survey through the API (201 asserted); fields override the defaults."""
+    body = {
+        "municipality": "4601",
+        "instrument": "omdommetrappen",
+        "audience": "citizens",
+        "title": "Omdømmeundersøking 2026",
+        **fields,
+    }
+    response = client.post("/api/v1/surveys", json=body, headers=bearer(key))
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())
+
+
+def open_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
+    survey = create_survey(client, key, **fields)
+    response = client.patch(
+        f"/api/v1/surveys/{survey['id']}", json={"status": "open"}, headers=bearer(key)
+    )
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
+def answers_for(instrument_key: str, value: int | str = 4, **overrides: Any) -> dict[str, Any]:
+    """An answer to every scored item of a bundled instrument (``value`` clipped to each scale),
+    plus ``overrides`` (link id -> value)."""
+    from survey_service.instruments import bundled
+
+    instrument = bundled(instrument_key)
+    answers: dict[str, Any] = {}
+    for item in instrument.items:
+        if item.scale is None or item.enable_when:
+            continue
+        low, high = item.scale
+        answers[item.link_id] = value if isinstance(value, str) else min(max(value, low), high)
+    answers.update(overrides)
+    return answers
+
+
+def submit(client: Any, survey: dict[str, Any], answers: dict[str, Any], **fields: Any) -> Any:
+    body = {"submission_id": str(uuid.uuid4()), "answers": answers, **fields}
+    return client.post(f"/api/v1/public/surveys/{survey['public_id']}/responses", json=body)
