@@ -118,10 +118,15 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     app = _app()
     run_init(app)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     with app.app_context():
-        for line in load_demo(db.session, progress=_step):
+        for line in load_demo(db.session, progress=_step, public_url=f"http://{shown}:{port}"):
             click.echo(line)
         db.session.commit()
+    click.echo(
+        "Scores need an API key: .venv/bin/survey-service keys create --role admin, then "
+        f"GET http://{shown}:{port}/api/v1/surveys/1/scores with 'Authorization: Bearer <key>'"
+    )
     if not no_serve:
         serve(app, host, port, None)
 

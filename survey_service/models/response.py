@@ -35,8 +35,8 @@ class Response(Base):
     submitted_on: Mapped[date] = mapped_column(Date)
     # Optional respondent attributes, as columns: exports and breakdowns filter on them.
     role: Mapped[str | None] = mapped_column(String(32))
-    age_band: Mapped[str | None] = mapped_column(String(16))
-    gender: Mapped[str | None] = mapped_column(String(16))
+    age_band: Mapped[str | None] = mapped_column(String(32))
+    gender: Mapped[str | None] = mapped_column(String(32))
     area: Mapped[str | None] = mapped_column(String(64))
     # link_id -> value ("dont_know" for don't know; absent or null when not answered).
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)

@@ -28,7 +28,7 @@ from ._results import (
 from .comparisons import difference_ci
 from .estimates import mean_ci
 from .proportions import proportion_ci
-from .reliability import cronbach_alpha
+from .reliability import cronbach_alpha, cronbach_alpha_from_moments
 from .sufficient import MeanStats, mean_ci_from_stats, mean_ci_from_strata_stats
 from .weighting import ConvergenceError, poststratify, rake
 
@@ -42,6 +42,7 @@ __all__ = [
     "ProportionResult",
     "SupportsEstimate",
     "cronbach_alpha",
+    "cronbach_alpha_from_moments",
     "difference_ci",
     "mean_ci",
     "mean_ci_from_stats",

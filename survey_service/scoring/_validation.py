@@ -229,6 +229,24 @@ def validate_cronbach_alpha(items: ArrayLike, confidence_level: object) -> tuple
     return complete, level
 
 
+def validate_alpha_moments(
+    n: object, sums: ArrayLike, cross_products: ArrayLike, confidence_level: object
+) -> tuple[float, FloatArray, FloatArray]:
+    level = _confidence_level(confidence_level)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"n must be a whole number of complete rows >= 2; got {n!r}")
+    s = np.asarray(sums, dtype=np.float64)
+    p = np.asarray(cross_products, dtype=np.float64)
+    if s.ndim != 1 or s.shape[0] < 2:
+        raise ValueError(f"sums must be 1-D with at least 2 items; got shape {s.shape!r}")
+    k = s.shape[0]
+    if p.shape != (k, k):
+        raise ValueError(f"cross_products must have shape {(k, k)!r}; got {p.shape!r}")
+    if not (np.isfinite(s).all() and np.isfinite(p).all()):
+        raise ValueError("sums and cross_products must be finite numbers")
+    return level, s, p
+
+
 # --------------------------------------------------------------------------- difference_ci
 
 

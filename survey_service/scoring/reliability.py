@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ._results import AlphaResult, ConfidenceInterval
-from ._validation import validate_cronbach_alpha
+from ._validation import validate_alpha_moments, validate_cronbach_alpha
 
-__all__ = ["cronbach_alpha"]
+__all__ = ["cronbach_alpha", "cronbach_alpha_from_moments"]
 
 
 def cronbach_alpha(items: ArrayLike, *, confidence_level: float = 0.95) -> AlphaResult:
@@ -65,8 +65,61 @@ def cronbach_alpha(items: ArrayLike, *, confidence_level: float = 0.95) -> Alpha
     .. [4] Revelle, W. ``psych`` R package, functions ``alpha`` and ``alpha.ci``.
     """
     x, level = validate_cronbach_alpha(items, confidence_level)
-    n, k = x.shape
+    n = x.shape[0]
     cov = np.atleast_2d(np.cov(x, rowvar=False, ddof=1))
+    return _alpha_from_covariance(cov, n, level)
+
+
+def cronbach_alpha_from_moments(
+    n: int,
+    sums: ArrayLike,
+    cross_products: ArrayLike,
+    *,
+    confidence_level: float = 0.95,
+) -> AlphaResult:
+    """Cronbach's α from sufficient statistics of the complete rows.
+
+    Parameters
+    ----------
+    n : int
+        Number of complete rows (respondents who answered every item).
+    sums : array_like, 1-D, length k
+        ``Σ x_j`` per item over those rows.
+    cross_products : array_like, k × k
+        ``Σ x_i x_j`` over those rows (symmetric; the diagonal holds ``Σ x_j²``).
+    confidence_level : float, default 0.95
+        In the open interval (0, 1).
+
+    Returns
+    -------
+    AlphaResult
+        The same result as :func:`cronbach_alpha` on the raw rows, up to rounding.
+
+    Raises
+    ------
+    ValueError
+        As :func:`cronbach_alpha`: fewer than 2 rows or items, mismatched shapes, a
+        total score with zero variance, or a confidence level outside (0, 1).
+
+    Notes
+    -----
+    The item covariance matrix is ``C = (P − s sᵀ/n)/(n − 1)`` with ``P`` the
+    cross-products and ``s`` the sums; everything else is as in
+    :func:`cronbach_alpha`. The service keeps these sums per survey and dimension, so
+    reliability is read without rescanning responses.
+    """
+    level, s, p = validate_alpha_moments(n, sums, cross_products, confidence_level)
+    cov = (p - np.outer(s, s) / n) / (n - 1)
+    if float(cov.sum()) <= 0.0:
+        raise ValueError(
+            "the total score has zero variance, so alpha is undefined; "
+            "items must vary across respondents"
+        )
+    return _alpha_from_covariance(cov, n, level)
+
+
+def _alpha_from_covariance(cov: NDArray[np.float64], n: int, level: float) -> AlphaResult:
+    k = cov.shape[0]
     total = float(cov.sum())
     trace = float(np.trace(cov))
     alpha = k / (k - 1) * (1.0 - trace / total)

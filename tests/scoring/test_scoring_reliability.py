@@ -83,3 +83,35 @@ def test_validation_errors(items: list[list[float]], message: str) -> None:
 def test_confidence_level_error() -> None:
     with pytest.raises(ValueError, match=r"open interval \(0, 1\); got 1.5"):
         cronbach_alpha(ITEMS, confidence_level=1.5)
+
+
+def test_alpha_from_moments_equals_raw_and_psych():
+    # Sufficient statistics of the same 15 rows: the route the service reads scores by.
+    from survey_service.scoring import cronbach_alpha_from_moments
+
+    raw = cronbach_alpha(ITEMS)
+    moments = cronbach_alpha_from_moments(len(ITEMS), ITEMS.sum(axis=0), ITEMS.T @ ITEMS)
+    assert moments.estimate == pytest.approx(raw.estimate, rel=1e-12)
+    assert moments.standard_error == pytest.approx(raw.standard_error, rel=1e-10)
+    assert moments.confidence_interval.low == pytest.approx(raw.confidence_interval.low, rel=1e-12)
+    assert moments.confidence_interval.high == pytest.approx(
+        raw.confidence_interval.high, rel=1e-12
+    )
+    # psych::alpha raw_alpha for these rows (see the R code at the top of this module).
+    assert moments.estimate == pytest.approx(0.9318518518518518, rel=RTOL)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ((1, [1.0, 2.0], [[1.0, 0.0], [0.0, 1.0]]), "n must be"),
+        ((5, [1.0], [[1.0]]), "at least 2 items"),
+        ((5, [1.0, 2.0], [[1.0]]), "shape"),
+        ((3, [3.0, 3.0], [[3.0, 3.0], [3.0, 3.0]]), "zero variance"),
+    ],
+)
+def test_alpha_from_moments_rejects_bad_input(args, message):
+    from survey_service.scoring import cronbach_alpha_from_moments
+
+    with pytest.raises(ValueError, match=message):
+        cronbach_alpha_from_moments(*args)

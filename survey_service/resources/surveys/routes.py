@@ -13,6 +13,7 @@ from survey_service.api import Blueprint, abort
 from survey_service.auth import Principal, current_principal
 from survey_service.db import db
 from survey_service.models import Survey
+from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
 from survey_service.resources.surveys.schemas import (
     FieldworkSchema,
     InvitationBatchSchema,
@@ -26,6 +27,7 @@ from survey_service.resources.surveys.schemas import (
 from survey_service.services import surveys as service
 from survey_service.services.fieldwork import fieldwork
 from survey_service.services.invitations import create_invitations
+from survey_service.services.scores import Rules, survey_scores
 
 blp = Blueprint("surveys", __name__, description="Surveys and their lifecycle.")
 
@@ -201,3 +203,27 @@ class Fieldwork(MethodView):
         """Follow the data collection: responses, response rate, precision so far"""
         survey = find_or_404(survey_id)
         return fieldwork(db.session, survey, min_n=current_app.config["SURVEY_MIN_N"])
+
+
+@blp.route("/<int:survey_id>/scores")
+class Scores(MethodView):
+    @blp.requires("admin", "municipality", "dashboard", "analyst")
+    @blp.arguments(ScoresQuerySchema, location="query")
+    @blp.response(200, SurveyScoresSchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    def get(self, query: dict[str, Any], survey_id: int) -> Any:
+        """Get a survey's scores with confidence intervals
+
+        Per dimension, index and item: estimate, standard error, interval, n and whether the
+        figure is suppressed (fewer than `min_n` respondents: every figure null) or imprecise;
+        Cronbach's alpha per dimension; the staircase attainment; change since the baseline
+        survey and whether targets are met.
+        """
+        survey = find_or_404(survey_id)
+        config = current_app.config
+        rules = Rules(
+            min_n=config["SURVEY_MIN_N"],
+            confidence_level=query["confidence_level"],
+            max_half_width=float(config["SURVEY_PRECISION_HALF_WIDTH"]),
+        )
+        return survey_scores(db.session, survey, rules)

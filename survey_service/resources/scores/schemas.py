@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from survey_service.resources.schemas import ConfidenceIntervalSchema, Schema
+
+_text = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class ScoresQuerySchema(Schema):
+    confidence_level = ma.fields.Float(
+        load_default=0.95,
+        validate=ma.validate.Range(0.5, 0.999),
+        metadata={"description": "between 0.5 and 0.999"},
+    )
+
+
+class TargetSchema(Schema):
+    value = ma.fields.Float()
+    met = ma.fields.Boolean(allow_none=True)
+    met_with_confidence = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "the interval's lower bound reaches the target"}
+    )
+
+
+class ChangeSchema(Schema):
+    suppressed = ma.fields.Boolean()
+    baseline_estimate = ma.fields.Float()
+    estimate = ma.fields.Float(metadata={"description": "this survey minus the baseline"})
+    standard_error = ma.fields.Float()
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema)
+    degrees_of_freedom = ma.fields.Float(metadata={"description": "Welch–Satterthwaite"})
+    pvalue = ma.fields.Float()
+    significant = ma.fields.Boolean()
+
+
+class ReliabilitySchema(Schema):
+    estimate = ma.fields.Float(allow_none=True, metadata={"description": "Cronbach's alpha"})
+    standard_error = ma.fields.Float(allow_none=True)
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+    n = ma.fields.Integer(allow_none=True, metadata={"description": "complete cases"})
+    items = ma.fields.Integer()
+    method = ma.fields.String()
+    suppressed = ma.fields.Boolean()
+    note = ma.fields.String(allow_none=True)
+
+
+class FigureSchema(Schema):
+    key = ma.fields.String()
+    title = _text
+    scale = ma.fields.List(ma.fields.Float(), metadata={"description": "[low, high]"})
+    method = ma.fields.String(metadata={"description": "dimensions: mean or gap"})
+    estimate = ma.fields.Float(allow_none=True)
+    standard_error = ma.fields.Float(allow_none=True)
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+    confidence_level = ma.fields.Float()
+    n = ma.fields.Integer(allow_none=True)
+    n_effective = ma.fields.Float(allow_none=True, metadata={"description": "Kish"})
+    design_effect = ma.fields.Float(allow_none=True)
+    degrees_of_freedom = ma.fields.Float(allow_none=True)
+    suppressed = ma.fields.Boolean(
+        metadata={"description": "true when fewer than min_n respondents: every figure null"}
+    )
+    imprecise = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "the interval is too wide to be worth publishing"}
+    )
+    reliability = ma.fields.Nested(ReliabilitySchema)
+    target = ma.fields.Nested(TargetSchema)
+    change = ma.fields.Nested(ChangeSchema)
+
+
+class StepSchema(Schema):
+    key = ma.fields.String()
+    reached = ma.fields.Boolean(allow_none=True)
+    reached_with_confidence = ma.fields.Boolean(allow_none=True)
+
+
+class StaircaseSchema(Schema):
+    threshold = ma.fields.Float()
+    level = ma.fields.Integer(metadata={"description": "steps reached from the ground floor up"})
+    step = ma.fields.String(allow_none=True)
+    level_with_confidence = ma.fields.Integer(
+        metadata={"description": "the same, judged on the intervals' lower bounds"}
+    )
+    step_with_confidence = ma.fields.String(allow_none=True)
+    steps = ma.fields.List(ma.fields.Nested(StepSchema))
+
+
+class SurveyScoresSchema(Schema):
+    survey = ma.fields.Integer()
+    municipality = ma.fields.String()
+    instrument = ma.fields.String()
+    instrument_version = ma.fields.String()
+    audience = ma.fields.String()
+    period = ma.fields.String()
+    n = ma.fields.Integer(allow_none=True)
+    suppressed = ma.fields.Boolean()
+    population_size = ma.fields.Integer(allow_none=True)
+    response_rate = ma.fields.Float(allow_none=True)
+    confidence_level = ma.fields.Float()
+    min_n = ma.fields.Integer()
+    method = ma.fields.Dict()
+    dimensions = ma.fields.List(ma.fields.Nested(FigureSchema))
+    indices = ma.fields.List(ma.fields.Nested(FigureSchema))
+    items = ma.fields.List(ma.fields.Nested(FigureSchema))
+    staircase = ma.fields.Nested(StaircaseSchema, allow_none=True)
+    baseline = ma.fields.Dict(allow_none=True)

@@ -1,0 +1,245 @@
+"""Survey scores through the API, checked against hand-derived values and the references."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from survey_service.scoring import cronbach_alpha, mean_ci
+
+from helpers import answers_for, assert_error, bearer, open_survey, submit
+
+# Student t quantiles (published tables; scipy.stats.t.ppf agrees to 1e-12).
+T_975_DF5 = 2.5705818366147395
+T_95_DF5 = 2.015048372669157
+
+
+@pytest.fixture
+def admin(make_key):
+    return make_key("admin")
+
+
+def scores(client, key, survey, **query):
+    url = f"/api/v1/surveys/{survey['id']}/scores"
+    response = client.get(url, query_string=query, headers=bearer(key))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def by_key(figures):
+    return {f["key"]: f for f in figures}
+
+
+def test_small_survey_by_hand(client, admin):
+    # Six dice rolls; the dice 1-6 maps to 0-100 as (x - 1) / 5 * 100.
+    survey = open_survey(
+        client, admin, instrument="samlingsevaluering", audience="mixed", population_size=40
+    )
+    rolls = [6, 5, 5, 4, 3, 6]
+    for roll in rolls:
+        response = submit(client, survey, {"terningkast": roll, "viktigste_laerdom": "Mykje"})
+        assert response.status_code == 201
+    result = scores(client, admin, survey)
+
+    points = [100.0, 80.0, 80.0, 60.0, 40.0, 100.0]
+    mean = sum(points) / 6  # 76.666...
+    variance = sum((p - mean) ** 2 for p in points) / 5  # sample variance, 546.666...
+    se = math.sqrt(variance / 6) * math.sqrt(1 - 6 / 40)  # with the finite-population correction
+    dice = by_key(result["dimensions"])["terningkast"]
+    assert result["n"] == 6
+    assert result["response_rate"] == pytest.approx(6 / 40)
+    assert dice["n"] == 6 and dice["suppressed"] is False
+    assert dice["estimate"] == pytest.approx(76.66666666666667, rel=1e-12)
+    assert dice["standard_error"] == pytest.approx(se, rel=1e-12)
+    assert dice["degrees_of_freedom"] == 5
+    assert dice["confidence_interval"]["low"] == pytest.approx(mean - T_975_DF5 * se, rel=1e-9)
+    assert dice["confidence_interval"]["high"] == pytest.approx(mean + T_975_DF5 * se, rel=1e-9)
+    assert dice["imprecise"] is True  # half-width ~ 9.8 * 2.57 > 10 points
+    assert result["method"]["weighting"] == "none"
+    assert result["method"]["finite_population_correction"] is True
+
+    at_90 = by_key(scores(client, admin, survey, confidence_level=0.9)["dimensions"])
+    assert at_90["terningkast"]["confidence_interval"]["low"] == pytest.approx(
+        mean - T_95_DF5 * se, rel=1e-9
+    )
+
+
+def test_staircase_reliability_and_items(client, admin):
+    survey = open_survey(client, admin)
+    rng = np.random.default_rng(7)
+    rows = []
+    for _ in range(40):
+        # Lower steps score higher: a respondent's level, plus item noise.
+        base = rng.integers(2, 6)
+        answers = {}
+        for step, offset in (("sso", 1), ("kv", 1), ("ip", 0), ("ep", -1), ("ti", -2)):
+            for i in range(1, 5):
+                answers[f"{step}_{i}"] = int(np.clip(base + offset + rng.integers(-1, 2), 1, 5))
+        rows.append(answers)
+        assert submit(client, survey, answers).status_code == 201
+    result = scores(client, admin, survey)
+
+    from survey_service.instruments import bundled
+
+    instrument = bundled("omdommetrappen")
+    item_scores = {
+        link: [
+            (r[link] - 1) / 4 * 100
+            if not instrument.item(link).reverse
+            else (5 - r[link]) / 4 * 100
+            for r in rows
+        ]
+        for link in rows[0]
+    }
+    dims = by_key(result["dimensions"])
+    for prefix, key in (("sso", "strukturer_systemer_okonomi"), ("ti", "tillit")):
+        per_person = [
+            np.mean([item_scores[f"{prefix}_{i}"][p] for i in range(1, 5)]) for p in range(40)
+        ]
+        expected = mean_ci(per_person)
+        assert dims[key]["estimate"] == pytest.approx(expected.estimate, rel=1e-12)
+        assert dims[key]["standard_error"] == pytest.approx(expected.standard_error, rel=1e-9)
+        matrix = np.array([item_scores[f"{prefix}_{i}"] for i in range(1, 5)]).T
+        alpha = cronbach_alpha(matrix)
+        assert dims[key]["reliability"]["estimate"] == pytest.approx(alpha.estimate, rel=1e-9)
+        assert dims[key]["reliability"]["confidence_interval"]["low"] == pytest.approx(
+            alpha.confidence_interval.low, rel=1e-9
+        )
+    staircase = result["staircase"]
+    reached = [step["reached"] for step in staircase["steps"]]
+    expected_level = 0
+    for key in [s["key"] for s in staircase["steps"]]:
+        if dims[key]["estimate"] >= staircase["threshold"]:
+            expected_level += 1
+        else:
+            break
+    assert staircase["level"] == expected_level
+    assert staircase["level_with_confidence"] <= staircase["level"]
+    assert reached[: staircase["level"]] == [True] * staircase["level"]
+    index = by_key(result["indices"])["omdommeindeks"]
+    assert index["n"] == 40 and index["suppressed"] is False
+    assert by_key(result["items"])["sso_1"]["n"] == 40
+
+
+def test_everything_suppressed_below_min_n(client, admin):
+    survey = open_survey(client, admin, population_size=30, targets={"tillit": 50})
+    for value in (1, 2, 3, 4):
+        submit(client, survey, answers_for("omdommetrappen", value))
+    result = scores(client, admin, survey)
+    assert result["n"] is None and result["suppressed"] is True
+    assert result["response_rate"] is None
+    for figure in result["dimensions"] + result["indices"] + result["items"]:
+        assert figure["suppressed"] is True
+        for field in ("estimate", "standard_error", "confidence_interval", "n", "n_effective"):
+            assert figure[field] is None, (figure["key"], field)
+    for figure in result["dimensions"]:
+        reliability = figure["reliability"]
+        assert reliability["estimate"] is None and reliability["n"] is None
+    assert by_key(result["dimensions"])["tillit"]["target"] == {
+        "value": 50.0,
+        "met": None,
+        "met_with_confidence": None,
+    }
+    assert result["staircase"]["level"] == 0
+    assert all(step["reached"] is None for step in result["staircase"]["steps"])
+    # One more respondent reaches the minimum: the figures appear.
+    submit(client, survey, answers_for("omdommetrappen", 5))
+    assert scores(client, admin, survey)["n"] == 5
+
+
+@pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 8}])
+def test_min_n_is_configurable(client, admin):
+    survey = open_survey(client, admin)
+    for value in (1, 2, 3, 4, 5, 4, 3):
+        submit(client, survey, answers_for("omdommetrappen", value))
+    assert scores(client, admin, survey)["suppressed"] is True
+
+
+def test_poststratified_weights_match_the_reference(client, admin):
+    survey = open_survey(
+        client,
+        admin,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        respondent_attributes={"gender": None},
+        population_margins={"gender": {"female": 600, "male": 400}},
+    )
+    data = [
+        ("female", 6),
+        ("female", 5),
+        ("female", 6),
+        ("male", 2),
+        ("male", 3),
+        ("male", 4),
+        ("male", 3),
+        ("female", 5),
+    ]
+    for gender, roll in data:
+        response = submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
+        assert response.status_code == 201, response.get_json()
+    result = scores(client, admin, survey)
+    figure = by_key(result["dimensions"])["terningkast"]
+    values = np.array([(roll - 1) * 20.0 for _, roll in data])
+    genders = np.array([g for g, _ in data])
+    weights = np.where(genders == "female", 600 / 4, 400 / 4)
+    # By hand: the weighted mean is 0.6 x mean(female) + 0.4 x mean(male).
+    assert figure["estimate"] == pytest.approx(0.6 * 90 + 0.4 * 40, rel=1e-12)
+    # The variance equals R's svymean on postStratify(...) (mean_ci is tested against it).
+    reference = mean_ci(values, weights=weights, poststrata=genders)
+    assert figure["standard_error"] == pytest.approx(reference.standard_error, rel=1e-9)
+    assert result["method"]["weighting"] == "poststratified"
+    assert figure["design_effect"] == pytest.approx(reference.design_effect, rel=1e-9)
+
+
+def test_change_since_baseline_is_welch(client, admin):
+    baseline = open_survey(client, admin, instrument="samlingsevaluering", audience="mixed")
+    first = [3, 4, 4, 5, 3, 2]
+    for roll in first:
+        submit(client, baseline, {"terningkast": roll})
+    follow_up = open_survey(
+        client,
+        admin,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        baseline_survey=baseline["id"],
+        targets={"terningkast": 70},
+    )
+    second = [5, 6, 5, 6, 4, 5, 6]
+    for roll in second:
+        submit(client, follow_up, {"terningkast": roll})
+    figure = by_key(scores(client, admin, follow_up)["dimensions"])["terningkast"]
+    a = [(r - 1) * 20.0 for r in first]
+    b = [(r - 1) * 20.0 for r in second]
+    welch = stats.ttest_ind(b, a, equal_var=False)
+    change = figure["change"]
+    assert change["estimate"] == pytest.approx(np.mean(b) - np.mean(a), rel=1e-12)
+    assert change["pvalue"] == pytest.approx(welch.pvalue, rel=1e-9)
+    assert change["degrees_of_freedom"] == pytest.approx(welch.df, rel=1e-9)
+    assert change["significant"] is True
+    assert figure["target"]["met"] is True
+
+
+def test_withdrawal_changes_the_scores(client, admin):
+    survey = open_survey(client, admin, instrument="samlingsevaluering", audience="mixed")
+    receipts = [
+        submit(client, survey, {"terningkast": roll}).get_json()["receipt"]
+        for roll in (1, 6, 6, 6, 6, 6)
+    ]
+    before = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]["estimate"]
+    client.delete(f"/api/v1/public/responses/{receipts[0]}")
+    after = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]
+    assert before == pytest.approx(500 / 6)
+    assert after["estimate"] == pytest.approx(100.0) and after["n"] == 5
+
+
+def test_who_may_read_scores(client, admin, make_key):
+    survey = open_survey(client, admin, municipality="4601")
+    for role in ("dashboard", "analyst"):
+        assert scores(client, make_key(role), survey)["survey"] == survey["id"]
+    assert scores(client, make_key("municipality", "4601"), survey)["survey"] == survey["id"]
+    other = make_key("municipality", "0301")
+    url = f"/api/v1/surveys/{survey['id']}/scores"
+    assert_error(client.get(url, headers=bearer(other)), 404)
+    assert_error(client.get(url), 401)
+    assert_error(client.get(url + "?confidence_level=0.3", headers=bearer(admin)), 422)
