@@ -131,6 +131,45 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         serve(app, host, port, None)
 
 
+@main.command("rescore")
+@click.argument("survey_ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Every survey.")
+def rescore_command(survey_ids: tuple[int, ...], everything: bool) -> None:
+    """Rebuild surveys' scores from their raw responses (after a scoring correction)."""
+    from sqlalchemy import select
+
+    from survey_service.db import db
+    from survey_service.models import Survey
+    from survey_service.services import audit
+    from survey_service.services.rescore import rescore
+
+    if not survey_ids and not everything:
+        raise click.UsageError("name one or more survey ids, or --all")
+    app = _app()
+    with app.app_context():
+        statement = select(Survey).order_by(Survey.id)
+        if not everything:
+            statement = statement.where(Survey.id.in_(survey_ids))
+        surveys = db.session.scalars(statement).all()
+        missing = set(survey_ids) - {s.id for s in surveys}
+        if missing:
+            raise click.ClickException(
+                f"no survey with id {', '.join(map(str, sorted(missing)))}; "
+                "list them with GET /api/v1/surveys"
+            )
+        for survey in surveys:
+            label = f"survey {survey.id} ({survey.title})"
+
+            def show(done: int, total: int, label: str = label) -> None:
+                _step(f"      {label}: {done}/{total} responses")
+
+            _step(f"Rescoring {label} ...")
+            count = rescore(db.session, survey, progress=show)
+            audit.record(db.session, "cli", "survey.rescore", f"survey:{survey.id}", n=count)
+            db.session.commit()
+            click.echo(f"{label}: {count} responses rescored")
+
+
 @main.group("keys")
 def keys_group() -> None:
     """Manage API keys."""

@@ -243,3 +243,44 @@ def test_who_may_read_scores(client, admin, make_key):
     assert_error(client.get(url, headers=bearer(other)), 404)
     assert_error(client.get(url), 401)
     assert_error(client.get(url + "?confidence_level=0.3", headers=bearer(admin)), 422)
+
+
+def test_raked_weights_over_two_margins(client, admin):
+    from survey_service.scoring import rake
+
+    margins = {
+        "gender": {"female": 520, "male": 480},
+        "age_band": {"under_30": 200, "30_44": 300, "45_59": 300, "60_plus": 200},
+    }
+    survey = open_survey(
+        client,
+        admin,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        respondent_attributes={"gender": None, "age_band": None},
+        population_margins=margins,
+    )
+    rng = np.random.default_rng(11)
+    data = []
+    for _ in range(60):
+        gender = str(rng.choice(["female", "male"], p=[0.7, 0.3]))
+        age = str(rng.choice(list(margins["age_band"]), p=[0.1, 0.2, 0.3, 0.4]))
+        roll = int(rng.integers(1, 7))
+        data.append((gender, age, roll))
+        response = submit(
+            client, survey, {"terningkast": roll}, respondent={"gender": gender, "age_band": age}
+        )
+        assert response.status_code == 201
+    result = scores(client, admin, survey)
+    figure = by_key(result["dimensions"])["terningkast"]
+    genders = np.array([g for g, _, _ in data], dtype=object)
+    ages = np.array([a for _, a, _ in data], dtype=object)
+    values = np.array([(r - 1) * 20.0 for _, _, r in data])
+    weights = rake({"gender": genders, "age_band": ages}, margins)
+    cells = np.array([f"{a}|{g}" for g, a, _ in data], dtype=object)
+    reference = mean_ci(values, weights=weights, poststrata=cells)
+    assert result["method"]["weighting"] == "raked"
+    assert figure["estimate"] == pytest.approx(reference.estimate, rel=1e-6)
+    assert figure["standard_error"] == pytest.approx(reference.standard_error, rel=1e-6)
+    assert figure["design_effect"] > 1.0  # unequal weights cost precision
+    assert figure["n_effective"] < 60

@@ -1,0 +1,74 @@
+"""Rebuild a survey's aggregates from its raw responses.
+
+Reading scores never rescans responses; this explicit job does, once: after a correction to
+how scores are computed, or to check the aggregates. It streams the responses, re-scores each
+from its answers with the survey's instrument version, and replaces the aggregate rows in the
+caller's transaction, so readers see either the old aggregates or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from survey_service.instruments import score_response
+from survey_service.models import Response, ScoreAggregate, Survey
+from survey_service.services import score_store
+from survey_service.services.instrument_catalog import as_instrument
+
+BATCH = 2000
+
+
+def rescore(
+    session: Session, survey: Survey, *, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Recompute every response's person scores and the survey's aggregates; returns the
+    number of responses."""
+    instrument = as_instrument(survey.instrument_version)
+    total = (
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+        )
+        or 0
+    )
+    cells: dict[str, tuple[int, score_store.Stats]] = {}
+    done = 0
+    last_id = 0
+    while True:
+        # Keyset pagination: constant memory, and no long-lived server-side cursor.
+        batch = session.scalars(
+            select(Response)
+            .where(Response.survey_id == survey.id, Response.id > last_id)
+            .order_by(Response.id)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            break
+        for response in batch:
+            scores = score_response(instrument, response.answers)
+            response.scores = {
+                "dimensions": scores.dimension_scores,
+                "indices": scores.index_scores,
+            }
+            attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
+            cell = score_store.cell_of(attributes)
+            n, stats = cells.get(cell, (0, {}))
+            cells[cell] = (
+                n + 1,
+                score_store.merge(stats, score_store.contribution(instrument, scores)),
+            )
+        last_id = batch[-1].id
+        done += len(batch)
+        session.flush()
+        session.expunge_all()
+        if progress is not None:
+            progress(done, total)
+    session.execute(delete(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
+    session.add_all(
+        ScoreAggregate(survey_id=survey.id, cell=cell, stripe=0, n=n, stats=stats)
+        for cell, (n, stats) in cells.items()
+    )
+    session.flush()
+    return done
