@@ -149,6 +149,9 @@ def _estimate(
 def _weighting(cells: Mapping[str, tuple[int, Any]], margins: Mapping[str, Any]) -> Weighting:
     """Post-stratify on one margin, rake on several; ``none`` without margins.
 
+    A margin is one attribute (``gender``) or a joint one (``age_band+gender``, as SSB
+    publishes age by sex), whose categories join the codes (``30_44+female``).
+
     Respondents who did not give a margin's attribute (or preferred not to) form an
     "unknown" category whose population share is taken to be its share of the sample, so
     they carry the average weight and the known categories share the rest.
@@ -166,7 +169,10 @@ def _weighting(cells: Mapping[str, tuple[int, Any]], margins: Mapping[str, Any])
         population = {str(k): float(v) for k, v in margins[name].items() if float(v) > 0}
         values = []
         for cell in units:
-            value = score_store.parse_cell(cell).get(name)
+            attributes = score_store.parse_cell(cell)
+            # A joint margin ("age_band+gender") has joint categories ("30_44+female").
+            parts = [attributes.get(part, "") for part in name.split("+")]
+            value = "+".join(parts) if all(parts) else None
             values.append(value if value in population else UNKNOWN)
         present = {v for v in values}
         # Categories nobody in the sample belongs to cannot be weighted up from nothing:

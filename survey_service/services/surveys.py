@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from survey_service.auth import Principal
-from survey_service.instruments import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES, Instrument
+from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
 from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
 from survey_service.services import audit
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
@@ -66,6 +66,11 @@ def create_survey(session: Session, data: Mapping[str, Any], *, actor: str) -> S
         _check_targets(data.get("targets") or {}, instrument, problems)
     _check_origins(data.get("embed_origins") or [], problems)
     _check_attributes(data.get("respondent_attributes") or {}, problems)
+    if instrument is not None:
+        asked = set(data.get("respondent_attributes") or {}) | {
+            req.attribute for req in instrument.respondent_attributes
+        }
+        _check_margins(data.get("population_margins") or {}, asked, problems)
     if data["audience"] not in AUDIENCES:
         problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
     problems.raise_any()
@@ -126,6 +131,12 @@ def update_survey(
         _check_targets(changes["targets"] or {}, as_instrument(survey.instrument_version), problems)
     if "embed_origins" in changes:
         _check_origins(changes["embed_origins"] or [], problems)
+    if "population_margins" in changes:
+        instrument = as_instrument(survey.instrument_version)
+        asked = set(survey.respondent_attributes or {}) | {
+            req.attribute for req in instrument.respondent_attributes
+        }
+        _check_margins(changes["population_margins"] or {}, asked, problems)
     problems.raise_any()
     for name in (
         "title",
@@ -275,5 +286,48 @@ def _check_attributes(requested: Mapping[str, Any], problems: _Problems) -> None
             )
 
 
-def validate_language(language: str) -> bool:
-    return language in LANGUAGES
+def _check_margins(
+    margins: Mapping[str, Mapping[str, Any]], asked: set[str], problems: _Problems
+) -> None:
+    """A margin is one attribute ("gender") or a joint one ("age_band+gender", categories
+    like "30_44+female"); its attributes must be ones the survey asks for."""
+    for name, counts in margins.items():
+        attributes = name.split("+")
+        unknown = [a for a in attributes if a not in RESPONDENT_ATTRIBUTES]
+        if unknown:
+            problems.add(
+                "population_margins",
+                f"{name!r}: {', '.join(map(repr, unknown))} is not a respondent attribute; "
+                f"choose from: {', '.join(RESPONDENT_ATTRIBUTES)} (join several with '+').",
+            )
+            continue
+        not_asked = [a for a in attributes if a not in asked]
+        if not_asked:
+            problems.add(
+                "population_margins",
+                f"{name!r}: the survey does not ask for {', '.join(not_asked)}; add it to "
+                "respondent_attributes, or respondents cannot be weighted by it.",
+            )
+            continue
+        for category, count in counts.items():
+            parts = category.split("+")
+            if len(parts) != len(attributes):
+                problems.add(
+                    "population_margins",
+                    f"{name!r}: category {category!r} must name {len(attributes)} codes "
+                    "joined with '+'.",
+                )
+                continue
+            for attribute, code in zip(attributes, parts, strict=True):
+                vocabulary = RESPONDENT_ATTRIBUTES[attribute]
+                if not vocabulary.open and code not in vocabulary.codes:
+                    problems.add(
+                        "population_margins",
+                        f"{name!r}: {code!r} is not a {attribute} code; choose from: "
+                        f"{', '.join(vocabulary.codes)}.",
+                    )
+            if not isinstance(count, int) or count < 0:
+                problems.add(
+                    "population_margins",
+                    f"{name!r}: the count for {category!r} must be a whole number >= 0.",
+                )

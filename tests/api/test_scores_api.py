@@ -284,3 +284,77 @@ def test_raked_weights_over_two_margins(client, admin):
     assert figure["standard_error"] == pytest.approx(reference.standard_error, rel=1e-6)
     assert figure["design_effect"] > 1.0  # unequal weights cost precision
     assert figure["n_effective"] < 60
+
+
+def test_joint_margin_age_by_gender(client, admin):
+    margins = {
+        "age_band+gender": {
+            "under_30+female": 100,
+            "under_30+male": 100,
+            "60_plus+female": 300,
+            "60_plus+male": 500,
+        }
+    }
+    survey = open_survey(
+        client,
+        admin,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        respondent_attributes={"gender": None, "age_band": None},
+        population_margins=margins,
+    )
+    data = [
+        ("under_30", "female", 6),
+        ("under_30", "female", 5),
+        ("under_30", "male", 4),
+        ("60_plus", "female", 2),
+        ("60_plus", "male", 1),
+        ("60_plus", "male", 3),
+        ("30_44", "male", 6),
+    ]  # 30_44 is not in the margins: the "unknown" category
+    for age, gender, roll in data:
+        submit(
+            client, survey, {"terningkast": roll}, respondent={"age_band": age, "gender": gender}
+        )
+    figure = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]
+    # By hand: the unknown category keeps its sample share (1/7) of the population of 1000;
+    # the known cells share the other 6/7 in proportion to their counts.
+    known = 1000 * 6 / 7
+    cell_means = {
+        "under_30+female": 90,
+        "under_30+male": 60,
+        "60_plus+female": 20,
+        "60_plus+male": 20,
+    }
+    expected = (
+        sum(
+            known * count / 1000 * cell_means[cell]
+            for cell, count in margins["age_band+gender"].items()
+        )
+        / 1000
+    )
+    expected += (1000 / 7) * 100 / 1000
+    assert figure["estimate"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "margins,message",
+    [
+        ({"shoe_size": {"42": 10}}, "not a respondent attribute"),
+        ({"area": {"Sentrum": 10}}, "does not ask for area"),
+        ({"gender": {"unicorn": 10}}, "not a gender code"),
+        ({"age_band+gender": {"under_30": 10}}, "joined with '+'"),
+        ({"gender": {"female": -3}}, "whole number"),
+    ],
+)
+def test_invalid_margins_are_422(client, admin, margins, message):
+    body = {
+        "municipality": "4601",
+        "instrument": "samlingsevaluering",
+        "audience": "mixed",
+        "title": "T",
+        "respondent_attributes": {"gender": None, "age_band": None},
+        "population_margins": margins,
+    }
+    result = assert_error(client.post("/api/v1/surveys", json=body, headers=bearer(admin)), 422)
+    assert message in " ".join(result["errors"]["population_margins"])
