@@ -15,7 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     ``config`` overrides every other configuration layer (see ``settings``).
     """
-    from survey_service import settings
+    from survey_service import pages, settings
     from survey_service.api import init_api
     from survey_service.db import db
 
@@ -23,4 +23,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.load(app, config)
     db.init_app(app)
     init_api(app)
+    pages.init_app(app)
     return app

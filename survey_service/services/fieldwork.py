@@ -48,17 +48,22 @@ def fieldwork(session: Session, survey: Survey, *, min_n: int) -> dict[str, Any]
             Invitation.survey_id == survey.id
         )
     ).one()
+    # "Started" counts openings of the HTML form; a response sent through the JSON API
+    # never opened it, so it counts as started too, and the rate cannot exceed 1.
+    started = max(opened, responses)
     return {
         "survey": survey.id,
         "status": survey.status,
         "accepting_responses": accepting_responses(survey),
         "responses": responses,
-        "started": max(opened, responses),
-        "completion_rate": (responses / opened) if opened else None,
+        "started": started,
+        "completion_rate": (responses / started) if started else None,
         "population_size": survey.population_size,
         "response_rate": (responses / survey.population_size) if survey.population_size else None,
         "invitations": {"created": invitations[0], "used": invitations[1]},
-        "responses_per_day": [{"date": day, "responses": count} for day, count in per_day],
+        "responses_per_day": [
+            {"date": day.isoformat(), "responses": count} for day, count in per_day
+        ],
         "precision_now": _precision(session, survey, min_n),
     }
 

@@ -123,6 +123,13 @@ def submit(
         for problem in exc.problems:
             errors.setdefault(problem.path, []).append(problem.message)
         raise SubmissionRefused(422, "Some answers are not valid.", errors) from exc
+    if not answers:
+        # An empty questionnaire would count as a respondent and say nothing.
+        raise SubmissionRefused(
+            422,
+            "Some answers are not valid.",
+            {"answers": ["Answer at least one question before sending."]},
+        )
     language = payload.get("language") or survey.default_language
 
     token = payload.get("token")

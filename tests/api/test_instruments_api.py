@@ -4,8 +4,9 @@ import copy
 
 import pytest
 
-from helpers import assert_error, bearer
 from survey_service.instruments import bundled
+
+from helpers import assert_error, bearer
 
 KEYS = ["forankring", "omdommepavirkere", "omdommetrappen", "partssamarbeid", "samlingsevaluering"]
 

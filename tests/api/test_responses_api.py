@@ -76,6 +76,8 @@ def test_survey_not_open_is_409_and_stores_nothing(app, client, admin):
             "",
         ),
         ("omdommepavirkere", {"kontakt": "no", "so_1": 4}, "so_1", ""),
+        ("omdommetrappen", {}, "answers", "at least one"),
+        ("omdommetrappen", {"sso_1": None, "kv_1": ""}, "answers", "at least one"),
     ],
 )
 def test_invalid_answers_are_422_naming_the_item(
@@ -224,6 +226,11 @@ def test_fieldwork_monitor_counts(app, client, admin):
     assert body["responses"] == 6
     assert body["response_rate"] == pytest.approx(6 / 40)
     assert sum(day["responses"] for day in body["responses_per_day"]) == 6
+    from datetime import date
+
+    assert [day["date"] for day in body["responses_per_day"]] == [date.today().isoformat()]
+    # Responses through the JSON API never opened the form: they count as started.
+    assert body["started"] == 6 and body["completion_rate"] == 1.0
     assert body["precision_now"]["suppressed"] is False
     assert body["precision_now"]["half_width"] > 0
 

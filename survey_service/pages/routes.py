@@ -1,0 +1,373 @@
+"""The respondent's pages: the form, the thank-you page, withdrawal, and the embed script.
+
+Server-rendered and usable without JavaScript. A submission goes through
+``services/submission.py`` exactly as the JSON API's does, so the two never disagree; the
+status codes are the API's too: a refused form answers 422 (re-rendered with the answers kept
+and the problems marked), a survey that is not open or an invitation already used 409, an
+invitation survey without a valid token 403, success 201 (200 for a repeat of the same
+submission), too many submissions to the survey just now 429 with ``Retry-After``. Opening
+the form answers with the status a submission would get: a closed survey's page is 409, an
+invitation survey opened without a token 403, with a used one 409 - said before the
+respondent spends time on answers that cannot be stored. Every such page is in the language
+of the form.
+
+Privacy: no cookies (the blueprint strips any ``Set-Cookie``), nothing about the browser is
+stored or logged, nothing is loaded from elsewhere, and a strict Content-Security-Policy
+whose ``frame-ancestors`` are exactly the survey's embed origins.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from survey_service.db import db
+from survey_service.instruments import LANGUAGES
+from survey_service.models import Invitation, Survey
+from survey_service.pages.form import (
+    Form,
+    build_form,
+    enabled_answers,
+    read_answers,
+    read_respondent,
+)
+from survey_service.pages.texts import language_or_default, texts_for
+from survey_service.services import form_counter, submission
+from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.rate_limit import take
+from survey_service.services.surveys import accepting_responses
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    # Under /s/ with the forms; "assets" can never be a public id (those are 16 characters).
+    static_url_path="/s/assets",
+)
+
+
+# -- headers on every respondent page -------------------------------------------------------
+
+
+def content_security_policy(frame_ancestors: list[str] | None) -> str:
+    """No inline code, nothing from elsewhere; framed only by the survey's own origins."""
+    ancestors = " ".join(frame_ancestors) if frame_ancestors else "'none'"
+    return (
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+        f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+
+
+@bp.after_request
+def _privacy_headers(response: Response) -> Response:
+    # Nothing on these pages sets a cookie; this makes sure nothing ever does (an extension
+    # or a future change), since a respondent must not be recognisable from one visit to the
+    # next, and third-party cookies are blocked inside iframes by many browsers anyway.
+    response.headers.remove("Set-Cookie")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.endpoint not in ("pages.static", "pages.embed_js"):
+        # Answers and receipt codes must not stay in a shared computer's cache.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            g.get("frame_ancestors")
+        )
+    return response
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    """The host page's script: sizes the survey's iframe and relays its completion."""
+    static = bp.static_folder
+    assert static is not None
+    response = send_from_directory(static, "embed.js", mimetype="text/javascript", max_age=3600)
+    # Loaded by municipalities' pages, which may isolate themselves (COEP).
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+# -- the form --------------------------------------------------------------------------------
+
+
+@bp.get("/s/<public_id>")
+def form(public_id: str) -> Any:
+    survey = _find(public_id)
+    if survey is None:
+        return _not_found()
+    lang = language_or_default(request.args.get("lang"), survey.default_language)
+    token = request.args.get("token") or None
+    g.frame_ancestors = survey.embed_origins
+    refusal = _refusal_before_answering(survey, token)
+    if refusal is not None:
+        return _message_page(survey, lang, *refusal)
+    page = _form_page(survey, lang, token=token, submission_id=str(uuid.uuid4()))
+    _count_opened(survey.id)
+    return page, 200
+
+
+@bp.post("/s/<public_id>")
+def submit_form(public_id: str) -> Any:
+    survey = _find(public_id)
+    if survey is None:
+        return _not_found()
+    lang = language_or_default(
+        request.form.get("language") or request.args.get("lang"), survey.default_language
+    )
+    token = request.form.get("token") or None
+    g.frame_ancestors = survey.embed_origins
+    submission_id = _submission_id(request.form.get("submission_id"))
+
+    per_minute = current_app.config.get("SURVEY_RATE_LIMIT_PER_MINUTE") or 0
+    app_id = id(current_app._get_current_object())  # type: ignore[attr-defined]
+    # The same per-survey bucket as the JSON API's (services/rate_limit.py).
+    wait = take(app_id, survey.public_id, per_minute, time.monotonic()) if per_minute > 0 else 0
+    if wait > 0:
+        page, status = _message_page(survey, lang, 429, "busy")
+        return page, status, {"Retry-After": str(math.ceil(wait))}
+
+    instrument = as_instrument(survey.instrument_version)
+    answers = read_answers(request.form, instrument, survey.audience)
+    respondent = read_respondent(request.form, submission.attributes_asked(survey, instrument))
+    payload = {
+        "submission_id": submission_id,
+        "token": token,
+        "language": lang,
+        "answers": enabled_answers(instrument, survey.audience, answers, respondent),
+        "respondent": respondent,
+    }
+    try:
+        receipt = submission.submit(
+            db.session, survey, payload, secret=current_app.config["SURVEY_SECRET_KEY"]
+        )
+    except submission.SubmissionRefused as exc:
+        db.session.rollback()
+        if exc.status == 422:
+            page = _form_page(
+                survey,
+                lang,
+                token=token,
+                submission_id=submission_id,
+                answers=answers,
+                respondent=respondent,
+                errors=exc.errors or {},
+            )
+            return page, 422
+        return _message_page(survey, lang, *_refusal_page(survey, exc, token))
+    db.session.commit()
+    return _thanks_page(survey, lang, receipt), 201 if receipt.created else 200
+
+
+def _find(public_id: str) -> Survey | None:
+    return db.session.scalar(select(Survey).where(Survey.public_id == public_id))
+
+
+def _submission_id(raw: str | None) -> str:
+    """The form's own id when it is a UUID; a tampered one gets a fresh id (no idempotency,
+    but nothing else lost)."""
+    try:
+        return str(uuid.UUID(str(raw)))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
+def _refusal_before_answering(survey: Survey, token: str | None) -> tuple[int, str] | None:
+    """Why the form cannot be answered, found before the respondent spends time on it."""
+    if not accepting_responses(survey):
+        return 409, "not_open" if survey.status == "draft" else "closed"
+    if survey.access != "invitation":
+        return None
+    if not token:
+        return 403, "invitation"
+    used = db.session.execute(
+        select(Invitation.used_on).where(
+            Invitation.survey_id == survey.id,
+            Invitation.token_hash == submission.token_hash(token),
+        )
+    ).first()
+    if used is None:
+        return 403, "invalid_token"
+    if used[0] is not None:
+        return 409, "used_token"
+    return None
+
+
+def _refusal_page(
+    survey: Survey, exc: submission.SubmissionRefused, token: str | None
+) -> tuple[int, str]:
+    if exc.status == 409:
+        if accepting_responses(survey):
+            return 409, "used_token"
+        return 409, "not_open" if survey.status == "draft" else "closed"
+    if exc.status == 403:
+        return 403, "invalid_token" if token else "invitation"
+    return exc.status, "closed"  # pragma: no cover - the service refuses with these only
+
+
+def _count_opened(survey_id: int) -> None:
+    """Count the opening; a failure here must never cost the respondent the form."""
+    try:
+        # End the read transaction first: on SQLite a GET's transaction is deferred, and
+        # upgrading a read snapshot to a write can fail at once where a fresh write waits.
+        db.session.commit()
+        form_counter.count_opened(db.session, survey_id)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("Could not count an opening of the form of survey %s", survey_id)
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _common(survey: Survey | None, lang: str) -> dict[str, Any]:
+    embed = request.args.get("embed") == "1"
+    return {
+        "lang": lang,
+        "t": texts_for(lang),
+        "embed": embed,
+        "survey": survey,
+        "municipality": (
+            texts_for(lang)["municipality"].format(name=survey.municipality.name)
+            if survey is not None
+            else None
+        ),
+    }
+
+
+def _query(lang: str | None = None, **extra: str | None) -> dict[str, Any]:
+    """Query arguments that a link keeps: the language and embedding (and any extra)."""
+    out = {"lang": lang, "embed": "1" if request.args.get("embed") == "1" else None, **extra}
+    return {k: v for k, v in out.items() if v}
+
+
+def _language_links(lang: str, endpoint: str, **values: str | None) -> list[dict[str, Any]]:
+    """The language switch: the same page in nb, nn and en, keeping token and embedding."""
+    t = texts_for(lang)
+    path_values: dict[str, Any] = {k: v for k, v in values.items() if k == "public_id"}
+    query = {k: v for k, v in values.items() if k != "public_id"}
+    return [
+        {
+            "code": code,
+            "name": t[f"language_name_{code}"],
+            "url": url_for(endpoint, **path_values, **_query(code, **query)),
+            "current": code == lang,
+        }
+        for code in LANGUAGES
+    ]
+
+
+def _form_page(
+    survey: Survey,
+    lang: str,
+    *,
+    token: str | None,
+    submission_id: str,
+    answers: Mapping[str, str] | None = None,
+    respondent: Mapping[str, str] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> str:
+    context = _common(survey, lang)
+    errors = errors or {}
+    form: Form = build_form(
+        survey, lang, context["t"], answers=answers, respondent=respondent, errors=errors
+    )
+    placed = {f.key for f in form.fields}
+    return render_template(
+        "survey_form.html",
+        **context,
+        form=form,
+        question_count=len(form.fields),
+        errored=[f for f in form.fields if f.errors],
+        # The service's "answers" error: nothing at all was answered.
+        no_answers="answers" in errors,
+        unplaced_errors=bool(set(errors) - placed - {"answers"}),
+        language_links=_language_links(lang, "pages.form", public_id=survey.public_id, token=token),
+        action=url_for("pages.submit_form", public_id=survey.public_id, **_query()),
+        submission_id=submission_id,
+        token=token,
+    )
+
+
+def _thanks_page(survey: Survey, lang: str, receipt: submission.Receipt) -> str:
+    return render_template(
+        "survey_thanks.html",
+        **_common(survey, lang),
+        completed=True,
+        receipt=receipt,
+        withdraw_url=url_for("pages.withdraw", **_query(lang, embed=None)),
+    )
+
+
+def _message_page(survey: Survey | None, lang: str, status: int, key: str) -> tuple[str, int]:
+    context = _common(survey, lang)
+    t = context["t"]
+    links = None
+    if survey is not None and request.method == "GET":
+        links = _language_links(
+            lang, "pages.form", public_id=survey.public_id, token=request.args.get("token")
+        )
+    page = render_template(
+        "survey_message.html",
+        **context,
+        language_links=links,
+        title=t[f"{key}_title"],
+        text=t[f"{key}_text"],
+        key=key,
+    )
+    return page, status
+
+
+def _not_found() -> tuple[str, int]:
+    g.frame_ancestors = None
+    return _message_page(None, language_or_default(request.args.get("lang")), 404, "not_found")
+
+
+# -- withdrawal ------------------------------------------------------------------------------
+
+
+@bp.route("/s/withdraw", methods=["GET", "POST"])
+def withdraw() -> Any:
+    lang = language_or_default(request.values.get("lang"))
+    context = _common(None, lang)
+    t = context["t"]
+    code, error, done, status = "", None, False, 200
+    if request.method == "POST":
+        code = (request.form.get("receipt") or "").strip()[:64]
+        if not code:
+            error, status = t["withdraw_empty"], 422
+        elif submission.withdraw(db.session, code):
+            db.session.commit()
+            done, code = True, ""
+        else:
+            db.session.rollback()
+            error, status = t["withdraw_not_found"], 404
+    page = render_template(
+        "survey_withdraw.html",
+        **context,
+        code=code,
+        error=error,
+        done=done,
+        action=url_for("pages.withdraw", **_query(lang)),
+        language_links=_language_links(lang, "pages.withdraw"),
+    )
+    return page, status
