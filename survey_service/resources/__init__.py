@@ -12,6 +12,7 @@ def register(app: Flask, api: Api) -> None:
     from survey_service.resources.instruments.routes import blp as instruments
     from survey_service.resources.municipalities.routes import blp as municipalities
     from survey_service.resources.public.routes import blp as public
+    from survey_service.resources.scores.routes import blp as scores
     from survey_service.resources.surveys.routes import blp as surveys
 
     health.init_app(app)
@@ -20,3 +21,4 @@ def register(app: Flask, api: Api) -> None:
     api.register_blueprint(instruments, url_prefix="/api/v1/instruments")
     api.register_blueprint(surveys, url_prefix="/api/v1/surveys")
     api.register_blueprint(public, url_prefix="/api/v1/public")
+    api.register_blueprint(scores, url_prefix="/api/v1/scores")

@@ -44,6 +44,14 @@ class Rules:
     confidence_level: float
     max_half_width: float
 
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], confidence_level: float) -> Rules:
+        return cls(
+            min_n=int(config["SURVEY_MIN_N"]),
+            confidence_level=confidence_level,
+            max_half_width=float(config["SURVEY_PRECISION_HALF_WIDTH"]),
+        )
+
 
 @dataclass(frozen=True)
 class Weighting:

@@ -358,3 +358,48 @@ def test_invalid_margins_are_422(client, admin, margins, message):
     }
     result = assert_error(client.post("/api/v1/surveys", json=body, headers=bearer(admin)), 422)
     assert message in " ".join(result["errors"]["population_margins"])
+
+
+def test_all_scores_with_the_average_municipality_benchmark(client, admin, make_key):
+    rolls = {
+        "4601": [6, 5, 5, 4, 6],
+        "5001": [3, 4, 3, 2, 4, 3],
+        "1151": [5, 5, 6, 4, 5],
+        "0301": [2, 3],
+    }  # Oslo has too few respondents: left out of the benchmark
+    for municipality, values in rolls.items():
+        survey = open_survey(
+            client,
+            admin,
+            municipality=municipality,
+            instrument="samlingsevaluering",
+            audience="mixed",
+        )
+        for roll in values:
+            submit(client, survey, {"terningkast": roll})
+    key = make_key("dashboard")
+    body = client.get(
+        "/api/v1/scores?instrument=samlingsevaluering", headers=bearer(key)
+    ).get_json()
+    assert [s["municipality"] for s in body["surveys"]] == ["4601", "5001", "1151", "0301"]
+    assert body["surveys"][3]["suppressed"] is True
+    bench = by_key(body["benchmark"]["dimensions"])["terningkast"]
+    published = [
+        mean_ci([(r - 1) * 20.0 for r in values]) for m, values in rolls.items() if m != "0301"
+    ]
+    assert bench["surveys"] == 3
+    assert bench["estimate"] == pytest.approx(np.mean([p.estimate for p in published]))
+    se = math.sqrt(sum(p.standard_error**2 for p in published)) / 3
+    assert bench["standard_error"] == pytest.approx(se, rel=1e-12)
+    county = client.get(
+        "/api/v1/scores?instrument=samlingsevaluering&county=46", headers=bearer(key)
+    ).get_json()
+    assert [s["municipality"] for s in county["surveys"]] == ["4601"]
+    assert by_key(county["benchmark"]["dimensions"])["terningkast"]["suppressed"] is True
+    assert_error(client.get("/api/v1/scores", headers=bearer(key)), 422)
+    assert_error(
+        client.get(
+            "/api/v1/scores?instrument=forankring", headers=bearer(make_key("municipality", "4601"))
+        ),
+        403,
+    )

@@ -86,7 +86,23 @@ class StaircaseSchema(Schema):
     steps = ma.fields.List(ma.fields.Nested(StepSchema))
 
 
-class SurveyScoresSchema(Schema):
+class BenchmarkFigureSchema(Schema):
+    key = ma.fields.String()
+    estimate = ma.fields.Float(allow_none=True)
+    standard_error = ma.fields.Float(allow_none=True)
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+    degrees_of_freedom = ma.fields.Float()
+    surveys = ma.fields.Integer(metadata={"description": "published surveys behind it"})
+    suppressed = ma.fields.Boolean()
+
+
+class BenchmarkSchema(Schema):
+    method = ma.fields.String()
+    dimensions = ma.fields.List(ma.fields.Nested(BenchmarkFigureSchema))
+    indices = ma.fields.List(ma.fields.Nested(BenchmarkFigureSchema))
+
+
+class SurveyHeadlineSchema(Schema):
     survey = ma.fields.Integer()
     municipality = ma.fields.String()
     instrument = ma.fields.String()
@@ -95,13 +111,23 @@ class SurveyScoresSchema(Schema):
     period = ma.fields.String()
     n = ma.fields.Integer(allow_none=True)
     suppressed = ma.fields.Boolean()
-    population_size = ma.fields.Integer(allow_none=True)
     response_rate = ma.fields.Float(allow_none=True)
+    dimensions = ma.fields.List(ma.fields.Nested(FigureSchema))
+    indices = ma.fields.List(ma.fields.Nested(FigureSchema))
+    staircase = ma.fields.Nested(StaircaseSchema, allow_none=True)
+
+
+class SurveyScoresSchema(SurveyHeadlineSchema):
+    population_size = ma.fields.Integer(allow_none=True)
     confidence_level = ma.fields.Float()
     min_n = ma.fields.Integer()
     method = ma.fields.Dict()
-    dimensions = ma.fields.List(ma.fields.Nested(FigureSchema))
-    indices = ma.fields.List(ma.fields.Nested(FigureSchema))
     items = ma.fields.List(ma.fields.Nested(FigureSchema))
-    staircase = ma.fields.Nested(StaircaseSchema, allow_none=True)
     baseline = ma.fields.Dict(allow_none=True)
+
+
+class AllScoresSchema(Schema):
+    confidence_level = ma.fields.Float()
+    min_n = ma.fields.Integer()
+    surveys = ma.fields.List(ma.fields.Nested(SurveyHeadlineSchema))
+    benchmark = ma.fields.Nested(BenchmarkSchema)

@@ -220,10 +220,5 @@ class Scores(MethodView):
         survey and whether targets are met.
         """
         survey = find_or_404(survey_id)
-        config = current_app.config
-        rules = Rules(
-            min_n=config["SURVEY_MIN_N"],
-            confidence_level=query["confidence_level"],
-            max_half_width=float(config["SURVEY_PRECISION_HALF_WIDTH"]),
-        )
+        rules = Rules.from_config(current_app.config, query["confidence_level"])
         return survey_scores(db.session, survey, rules)

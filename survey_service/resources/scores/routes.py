@@ -1,0 +1,63 @@
+"""Scores across surveys, for dashboards: every survey of an instrument and a benchmark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from sqlalchemy import select
+
+from survey_service.api import Blueprint
+from survey_service.db import db
+from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
+from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
+from survey_service.services.benchmark import all_scores
+from survey_service.services.scores import Rules
+
+blp = Blueprint("scores", __name__, description="Scores across surveys, with a benchmark.")
+
+
+class AllScoresQuerySchema(ScoresQuerySchema):
+    instrument = ma.fields.String(required=True, metadata={"example": "omdommetrappen"})
+    municipality = ma.fields.String(
+        validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'.")
+    )
+    county = ma.fields.String(
+        validate=ma.validate.Regexp(r"^\d{2}$", error="A 2-digit county number, e.g. '46'.")
+    )
+    period = ma.fields.String()
+    audience = ma.fields.String()
+
+
+@blp.route("")
+class AllScores(MethodView):
+    @blp.requires("admin", "dashboard", "analyst")
+    @blp.arguments(AllScoresQuerySchema, location="query")
+    @blp.response(200, AllScoresSchema)
+    def get(self, query: dict[str, Any]) -> Any:
+        """Get every survey's scores for an instrument, with the benchmark
+
+        Filters: `municipality`, `county`, `period`, `audience`. Drafts are left out. The
+        benchmark is the average municipality over the surveys selected.
+        """
+        statement = (
+            select(Survey)
+            .join(InstrumentVersion)
+            .join(InstrumentRecord)
+            .where(InstrumentRecord.key == query["instrument"], Survey.status != "draft")
+            .order_by(Survey.id)
+        )
+        if "municipality" in query:
+            statement = statement.where(Survey.municipality_number == query["municipality"])
+        if "county" in query:
+            statement = statement.join(Municipality).where(
+                Municipality.county_number == query["county"]
+            )
+        if "period" in query:
+            statement = statement.where(Survey.period == query["period"])
+        if "audience" in query:
+            statement = statement.where(Survey.audience == query["audience"])
+        rules = Rules.from_config(current_app.config, query["confidence_level"])
+        return all_scores(db.session, statement, rules)
