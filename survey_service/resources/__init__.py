@@ -9,6 +9,8 @@ from survey_service.api import Api
 
 def register(app: Flask, api: Api) -> None:
     from survey_service.resources import docs, health
+    from survey_service.resources.audit.routes import blp as audit
+    from survey_service.resources.exports.routes import blp as exports
     from survey_service.resources.instruments.routes import blp as instruments
     from survey_service.resources.municipalities.routes import blp as municipalities
     from survey_service.resources.public.routes import blp as public
@@ -22,3 +24,5 @@ def register(app: Flask, api: Api) -> None:
     api.register_blueprint(surveys, url_prefix="/api/v1/surveys")
     api.register_blueprint(public, url_prefix="/api/v1/public")
     api.register_blueprint(scores, url_prefix="/api/v1/scores")
+    api.register_blueprint(exports, url_prefix="/api/v1/exports")
+    api.register_blueprint(audit, url_prefix="/api/v1/audit")

@@ -1,0 +1,163 @@
+"""Exports: the anonymised response set, streamed, and the codebook that describes it.
+
+An unknown instrument or version is a 404 (a failed lookup), like everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+
+from survey_service.api import Blueprint, abort
+from survey_service.auth import current_principal
+from survey_service.db import db
+from survey_service.instruments import RESPONDENT_ATTRIBUTES
+from survey_service.resources.exports.schemas import (
+    CodebookQuerySchema,
+    CodebookSchema,
+    ExportQuerySchema,
+)
+from survey_service.services import exports
+from survey_service.services.exports import codebook as codebooks
+from survey_service.services.exports.columns import layout
+from survey_service.services.instrument_catalog import as_instrument
+
+blp = Blueprint(
+    "exports",
+    __name__,
+    description="Anonymised response sets for analysts (CSV, JSON Lines, Parquet, SPSS) and "
+    "their codebooks.",
+)
+
+ANALYSTS = ("admin", "analyst")
+
+_HEADERS = {
+    "X-Export-Id": {"description": "random id of this export (also in the audit log)"},
+    "X-Export-Rows": {"description": "rows in the export"},
+    "X-Export-Generalised-Rows": {"description": "rows whose quasi-identifiers were coarsened"},
+    "X-Export-Suppressed-Rows": {"description": "rows left out: their class could not reach k"},
+    "X-Export-Excluded-Surveys": {"description": "surveys left out: fewer than k responses"},
+    "X-Export-Min-N": {"description": "k of k-anonymity (SURVEY_MIN_N)"},
+    "X-Export-Disclosure": {"description": "what disclosure control did, as compact JSON"},
+}
+
+
+def _free_text_allowed(query: dict[str, Any]) -> None:
+    who = current_principal()
+    assert who is not None  # guaranteed by @blp.requires
+    if query["include_free_text"] and who.role != "admin":
+        abort(403, message="Only an admin key may include free-text answers in an export.")
+
+
+@blp.route("/responses")
+class ResponsesExport(MethodView):
+    @blp.requires(*ANALYSTS)
+    @blp.arguments(ExportQuerySchema, location="query")
+    @blp.response(
+        200,
+        description="The response set, streamed as an attachment (csv, jsonl, parquet, sav, or "
+        "a zip with the codebook when bundle=zip)",
+        content_type="application/octet-stream",
+        headers=_HEADERS,
+    )
+    @blp.alt_response(404, description="No such instrument or version")
+    def get(self, query: dict[str, Any]) -> Any:
+        """Export the anonymised responses of an instrument version
+
+        One row per response: municipality, survey (`<municipality>-<period>-<audience>`),
+        period, audience, language, ISO week, the permitted respondent attributes, every
+        item's numeric answer (don't know = -1), and the person's dimension scores. Disclosure
+        control is applied on every export: no ids, tokens, receipts or timestamps; random row
+        numbers and order; k-anonymity and homogeneity on the quasi-identifiers (rare
+        combinations generalised or suppressed); surveys with fewer than k responses left out;
+        free text only when an admin asks (`include_free_text=true`), screened for e-mail
+        addresses, phone numbers and national identity numbers. What was generalised or left
+        out is in the `X-Export-*` headers, in `export.json` inside `bundle=zip`, and in the
+        audit log.
+        """
+        _free_text_allowed(query)
+        who = current_principal()
+        assert who is not None
+        request = exports.ExportRequest(
+            instrument=query["instrument"],
+            format=query["format"],
+            version=query.get("instrument_version"),
+            lang=query["lang"],
+            surveys=query.get("survey", []),
+            municipalities=query.get("municipality", []),
+            counties=query.get("county", []),
+            periods=query.get("period", []),
+            include_free_text=query["include_free_text"],
+            bundle=query.get("bundle") == "zip",
+            bom=query["bom"],
+        )
+        try:
+            prepared = exports.prepare(
+                db.session,
+                db.engine,
+                request,
+                k=current_app.config["SURVEY_MIN_N"],
+                actor=who.label,
+            )
+        except exports.ExportNotFound as exc:
+            abort(404, message=str(exc))
+        # Not stream_with_context: the stream needs no request context, and its own close()
+        # releases the connection even when iteration never starts.
+        return Response(
+            prepared.stream,
+            mimetype=prepared.mimetype,
+            headers=prepared.headers,
+            direct_passthrough=True,
+        )
+
+
+@blp.route("/codebook")
+class Codebook(MethodView):
+    @blp.requires(*ANALYSTS)
+    @blp.arguments(CodebookQuerySchema, location="query")
+    @blp.response(200, CodebookSchema)
+    @blp.alt_response(404, description="No such instrument or version")
+    def get(self, query: dict[str, Any]) -> Any:
+        """What every exported column means
+
+        Every column with its type, its label (the question text) in nb, nn and en, its value
+        labels and missing codes; the scoring rules, the instrument version and the disclosure
+        rules. `format=datapackage` gives a Frictionless `datapackage.json` (Table Schema of the
+        CSV); `format=markdown` a document for people.
+        """
+        _free_text_allowed(query)
+        try:
+            version = exports.find_layout_version(
+                db.session, query["instrument"], query.get("instrument_version")
+            )
+        except exports.ExportNotFound as exc:
+            abort(404, message=str(exc))
+        instrument = as_instrument(version)
+        export_layout = layout(
+            instrument, attributes=RESPONDENT_ATTRIBUTES, free_text=query["include_free_text"]
+        )
+        k = current_app.config["SURVEY_MIN_N"]
+        name = f"{instrument.key}-{instrument.version}"
+        if query["format"] == "markdown":
+            return Response(
+                codebooks.markdown(export_layout, k=k),
+                mimetype="text/markdown",
+                headers={"Content-Disposition": f'inline; filename="{name}_codebook.md"'},
+            )
+        if query["format"] == "datapackage":
+            package = codebooks.datapackage(
+                export_layout,
+                path=f"{name}_responses.csv",
+                lang=query["lang"],
+                k=k,
+                disclosure=None,
+            )
+            return Response(
+                json.dumps(package, ensure_ascii=False, indent=2),
+                mimetype="application/json",
+                headers={"Content-Disposition": 'inline; filename="datapackage.json"'},
+            )
+        return codebooks.codebook(export_layout, k=k)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from survey_service.instruments import LANGUAGES
+from survey_service.resources.schemas import Schema
+from survey_service.services.exports.formats import FORMATS
+
+_lang = ma.fields.String(
+    load_default="nb",
+    validate=ma.validate.OneOf(LANGUAGES),
+    metadata={"description": "language of labels (variable and value labels, titles)"},
+)
+
+
+class _InstrumentSchema(Schema):
+    instrument = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=64),
+        metadata={"example": "omdommetrappen"},
+    )
+    instrument_version = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=32),
+        metadata={"description": "default: the newest version; one export holds one version"},
+    )
+    lang = _lang
+    include_free_text = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "include free-text answers, screened for personal data (admin only)"
+        },
+    )
+
+
+class ExportQuerySchema(_InstrumentSchema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(sorted(FORMATS)))
+    survey = ma.fields.List(
+        ma.fields.Integer(strict=False), metadata={"description": "survey ids (repeatable)"}
+    )
+    municipality = ma.fields.List(
+        ma.fields.String(
+            validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'.")
+        ),
+        metadata={"description": "kommunenummer (repeatable)"},
+    )
+    county = ma.fields.List(
+        ma.fields.String(
+            validate=ma.validate.Regexp(r"^\d{2}$", error="A 2-digit county number, e.g. '46'.")
+        ),
+        metadata={"description": "county number (repeatable)"},
+    )
+    period = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=16)),
+        metadata={"description": "period / wave, e.g. 2026 (repeatable)"},
+    )
+    bundle = ma.fields.String(
+        validate=ma.validate.OneOf(["zip"]),
+        metadata={"description": "zip: the data with datapackage.json, codebook.md, export.json"},
+    )
+    bom = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "CSV only: start with a UTF-8 byte-order mark (for Excel)"},
+    )
+
+
+class CodebookQuerySchema(_InstrumentSchema):
+    format = ma.fields.String(
+        load_default="json",
+        validate=ma.validate.OneOf(["json", "datapackage", "markdown"]),
+        metadata={"description": "json, datapackage (Frictionless datapackage.json) or markdown"},
+    )
+
+
+class CodebookSchema(Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    instrument = ma.fields.String()
+    instrument_version = ma.fields.String()
+    content_hash = ma.fields.String()
+    title = ma.fields.Dict()
+    languages = ma.fields.List(ma.fields.String())
+    free_text_included = ma.fields.Boolean()
+    missing_values = ma.fields.Dict()
+    columns = ma.fields.List(ma.fields.Dict())
+    scoring = ma.fields.Dict()
+    disclosure_control = ma.fields.Dict()

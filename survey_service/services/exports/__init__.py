@@ -1,0 +1,29 @@
+"""Anonymised exports of response sets, streamed; and their codebooks.
+
+Modules, one idea each:
+
+- ``columns``: the exported columns, derived from the instrument version (pure);
+- ``disclosure``: k-anonymity and homogeneity plans, free-text screening (pure);
+- ``query``: surveys, the aggregate pass and the row stream (SQL);
+- ``formats``: CSV, JSON Lines, Parquet, SPSS .sav and the zip bundle (lazy encoders);
+- ``codebook``: JSON, Frictionless Data Package and Markdown codebooks;
+- ``export``: plans, audits and streams one export.
+"""
+
+from survey_service.services.exports.export import (
+    ExportNotFound,
+    ExportRequest,
+    ExportStream,
+    PreparedExport,
+    find_layout_version,
+    prepare,
+)
+
+__all__ = [
+    "ExportNotFound",
+    "ExportRequest",
+    "ExportStream",
+    "PreparedExport",
+    "find_layout_version",
+    "prepare",
+]

@@ -1,0 +1,223 @@
+"""The codebook: what every exported column means, as JSON, as a Frictionless Data Package
+(``datapackage.json`` with a Table Schema for the CSV) and as Markdown for people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from survey_service.instruments import LANGUAGES, Instrument
+from survey_service.services.exports.columns import DONT_KNOW_CODE, Column, Layout
+from survey_service.services.exports.disclosure import LADDER
+
+DISCLOSURE_RULES = (
+    "No tokens, receipts, database ids, IP addresses or timestamps: rows carry a row number "
+    "that is random for each export, in random order, and the submission date only as its "
+    "ISO week.",
+    "Surveys with fewer than k responses are left out of the export.",
+    "k-anonymity: every combination of municipality, county, period, audience, language, week "
+    "and respondent attributes (role, age band, gender, area) occurs at least k times. Rarer "
+    "combinations are generalised step by step, only where needed: "
+    + "; ".join(f"{i}. {step.replace('_', ' ')}" for i, step in enumerate(LADDER) if i)
+    + ". An empty value can therefore mean 'not answered' or 'blanked by disclosure "
+    "control'.",
+    "Homogeneity (l-diversity, l = 2): an equivalence class smaller than the homogeneity "
+    "threshold (2k) in which every member has the same score on some dimension is generalised "
+    "in the same way.",
+    "Free-text answers are left out unless an administrator includes them for one export; they "
+    "are then screened, and e-mail addresses, phone numbers and 11-digit numbers "
+    "(fødselsnummer) are masked.",
+)
+
+_TABLE_TYPES = {"integer": "integer", "number": "number", "string": "string", "category": "string"}
+
+
+def column_entry(column: Column) -> dict[str, Any]:
+    """One column as the codebook describes it."""
+    entry: dict[str, Any] = {
+        "name": column.name,
+        "type": column.kind,
+        "group": column.group,
+        "measure": column.measure,
+        "label": dict(column.label),
+    }
+    if column.description:
+        entry["description"] = column.description
+    if column.source:
+        entry["source"] = column.source
+    if column.categories:
+        entry["values"] = [
+            {"value": c.value, "label": dict(c.label), "spss_value": c.sav_value}
+            for c in column.categories
+        ]
+    if column.missing:
+        entry["missing_values"] = [
+            {"value": c.value, "label": dict(c.label)} for c in column.missing
+        ]
+    return entry
+
+
+def scoring_rules(instrument: Instrument) -> dict[str, Any]:
+    scoring = instrument.to_dict().get("scoring", {})
+    return {
+        "item_score": "(x - min) / (max - min) * 100, reversed items 100 minus that; "
+        "'don't know' and unanswered items are left out",
+        **scoring,
+    }
+
+
+def codebook(
+    layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The codebook as JSON."""
+    instrument = layout.instrument
+    document: dict[str, Any] = {
+        "instrument": instrument.key,
+        "instrument_version": instrument.version,
+        "content_hash": instrument.content_hash,
+        "title": dict(instrument.title),
+        "languages": list(LANGUAGES),
+        "free_text_included": layout.free_text,
+        "missing_values": {
+            "": "no answer, not asked, or blanked by disclosure control (empty / null / "
+            "system missing)",
+            str(DONT_KNOW_CODE): "don't know (declared user-missing in SPSS)",
+        },
+        "columns": [column_entry(c) for c in layout.columns],
+        "scoring": scoring_rules(instrument),
+        "disclosure_control": {
+            "k": k,
+            "homogeneity_threshold": 2 * k,
+            "rules": list(DISCLOSURE_RULES),
+        },
+    }
+    if disclosure is not None:
+        document["disclosure_control"]["applied"] = dict(disclosure)
+    return document
+
+
+def _field(column: Column, lang: str) -> dict[str, Any]:
+    field: dict[str, Any] = {
+        "name": column.name,
+        "type": _TABLE_TYPES[column.kind],
+        "title": column.label[lang],
+    }
+    if column.description:
+        field["description"] = column.description
+    constraints: dict[str, Any] = {}
+    if column.kind == "category" or (column.group == "item" and column.measure == "nominal"):
+        constraints["enum"] = [c.value for c in column.categories]
+    elif column.group == "item" and column.categories:
+        values = [int(c.value) for c in column.categories]
+        constraints.update(minimum=min(values), maximum=max(values))
+    if constraints:
+        field["constraints"] = constraints
+    if column.categories:
+        field["categories"] = [
+            {"value": c.value, "label": c.label[lang]} for c in column.categories
+        ]
+    if column.missing:
+        field["missingValues"] = [{"value": "", "label": "no answer"}] + [
+            {"value": str(c.value), "label": c.label[lang]} for c in column.missing
+        ]
+    return field
+
+
+def datapackage(
+    layout: Layout, *, path: str, lang: str = "nb", k: int, disclosure: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """A Frictionless Tabular Data Package for the CSV export of ``layout``."""
+    instrument = layout.instrument
+    name = f"{instrument.key}-{instrument.version}-responses".replace(".", "-")
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": f"{instrument.title[lang]} ({instrument.version})",
+        "description": "Anonymised responses, one row per response. See codebook.md.",
+        "resources": [
+            {
+                "name": "responses",
+                "path": path,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {
+                    "delimiter": ",",
+                    "lineTerminator": "\r\n",
+                    "quoteChar": '"',
+                    "doubleQuote": True,
+                    "header": True,
+                },
+                "schema": {
+                    "fields": [_field(c, lang) for c in layout.columns],
+                    "missingValues": [""],
+                },
+            }
+        ],
+        "x-codebook": codebook(layout, k=k, disclosure=disclosure),
+    }
+    return package
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = None) -> str:
+    """The codebook for people to read."""
+    instrument = layout.instrument
+    lines = [
+        f"# Codebook: {instrument.title['en']} ({instrument.key} {instrument.version})",
+        "",
+        f"{instrument.title['nb']} / {instrument.title['nn']}. Content hash "
+        f"`{instrument.content_hash}`.",
+        "",
+        "One row per response. Missing values: empty (no answer, not asked, or blanked by "
+        f"disclosure control); `{DONT_KNOW_CODE}` = don't know (user-missing in SPSS).",
+        "",
+        "## Columns",
+        "",
+        "| column | type | label (nb / nn / en) | values |",
+        "|---|---|---|---|",
+    ]
+    for column in layout.columns:
+        label = " / ".join(_md(column.label[lang]) for lang in LANGUAGES)
+        values = "; ".join(
+            f"{c.value} = {_md(c.label['nb'])}" for c in (*column.categories, *column.missing)
+        )
+        if column.description:
+            values = f"{_md(column.description)}. {values}" if values else _md(column.description)
+        lines.append(f"| `{column.name}` | {column.kind} | {label} | {values} |")
+    lines += ["", "## Scoring rules", ""]
+    for rule in instrument.scoring.dimensions:
+        what = (
+            ", ".join(rule.items)
+            if rule.method == "mean"
+            else ", ".join(f"{p.experience} - {p.expectation}" for p in rule.pairs)
+        )
+        lines.append(
+            f"- `score_{rule.dimension}`: {rule.method} of {what}, at least "
+            f"{rule.min_answered} answered; range {rule.score_range[0]:g} to "
+            f"{rule.score_range[1]:g}."
+        )
+    for index in instrument.indices:
+        lines.append(
+            f"- `index_{index.key}`: {index.method} of {', '.join(index.dimensions)}, at least "
+            f"{index.min_dimensions}."
+        )
+    lines.append(
+        "- Item score: (x - min) / (max - min) * 100, reversed items 100 minus that; "
+        "don't know and unanswered items are left out."
+    )
+    if instrument.staircase is not None:
+        lines.append(
+            f"- Staircase: a step is reached at a score of at least "
+            f"{instrument.staircase.threshold:g}; steps: {', '.join(instrument.staircase.steps)}."
+        )
+    lines += ["", f"## Disclosure control (k = {k})", ""]
+    lines += [f"- {rule}" for rule in DISCLOSURE_RULES]
+    if disclosure is not None:
+        lines += ["", "### Applied to this export", ""]
+        lines += [f"- {key}: {value}" for key, value in disclosure.items()]
+    return "\n".join(lines) + "\n"

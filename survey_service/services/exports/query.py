@@ -1,0 +1,206 @@
+"""Reading what an export needs from the database: the surveys, the class sizes, the rows.
+
+Both passes over ``response`` run on one dedicated connection in one transaction (REPEATABLE
+READ on PostgreSQL; a WAL read snapshot on SQLite), so the rows streamed are exactly the rows
+the disclosure plan was made for. Rows stream through a server-side cursor
+(``stream_results``, ``yield_per``) in a per-export random order computed by the database
+(``ORDER BY random()``): never insertion order, and never all in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from survey_service.instruments import Instrument
+from survey_service.models import InstrumentVersion, Municipality, Response, Survey
+from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers
+from survey_service.services.submission import attributes_asked
+
+#: Rows fetched from the server-side cursor at a time.
+YIELD_PER = 1000
+
+
+@dataclass(frozen=True)
+class SurveyInfo:
+    """What an export may say about a survey (never its id or public id)."""
+
+    id: int
+    municipality: str
+    municipality_name: str
+    county_number: str
+    county: str
+    period: str
+    audience: str
+    attributes: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.municipality}-{self.period}-{self.audience}"
+
+
+def select_surveys(
+    session: Session,
+    version: InstrumentVersion,
+    instrument: Instrument,
+    *,
+    surveys: Sequence[int] = (),
+    municipalities: Sequence[str] = (),
+    counties: Sequence[str] = (),
+    periods: Sequence[str] = (),
+) -> list[SurveyInfo]:
+    """The surveys of ``version`` that match the filters (each filter: any of its values)."""
+    statement = (
+        select(Survey, Municipality)
+        .join(Municipality, Municipality.number == Survey.municipality_number)
+        .where(Survey.instrument_version_id == version.id)
+        .order_by(Survey.id)
+    )
+    if surveys:
+        statement = statement.where(Survey.id.in_(surveys))
+    if municipalities:
+        statement = statement.where(Survey.municipality_number.in_(municipalities))
+    if counties:
+        statement = statement.where(Municipality.county_number.in_(counties))
+    if periods:
+        statement = statement.where(Survey.period.in_(periods))
+    found = []
+    for survey, municipality in session.execute(statement):
+        found.append(
+            SurveyInfo(
+                id=survey.id,
+                municipality=municipality.number,
+                municipality_name=municipality.name,
+                county_number=municipality.county_number,
+                county=municipality.county,
+                period=survey.period,
+                audience=survey.audience,
+                attributes=tuple(attributes_asked(survey, instrument)),
+            )
+        )
+    return found
+
+
+def open_snapshot(engine: Engine) -> Connection:
+    """A connection of its own, in a transaction that sees one consistent snapshot."""
+    connection = engine.connect()
+    try:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        connection.begin()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def quasi_identifiers(survey: SurveyInfo, row: Any) -> QuasiIdentifiers:
+    """The stored quasi-identifiers of a response row (its date coarsened to the ISO week)."""
+    return QuasiIdentifiers(
+        survey.municipality,
+        survey.county_number,
+        survey.period,
+        survey.audience,
+        row.language or "",
+        iso_week(row.submitted_on),
+        row.role or "",
+        row.age_band or "",
+        row.gender or "",
+        row.area or "",
+    )
+
+
+def _score(key: str) -> Any:
+    return Response.scores[("dimensions", key)].as_float()
+
+
+def survey_counts(connection: Connection, survey_ids: Sequence[int]) -> dict[int, int]:
+    """Each survey's number of responses."""
+    if not survey_ids:
+        return {}
+    statement = (
+        select(Response.survey_id, func.count())
+        .where(Response.survey_id.in_(list(survey_ids)))
+        .group_by(Response.survey_id)
+    )
+    return {survey_id: n for survey_id, n in connection.execute(statement)}
+
+
+#: The columns a row's quasi-identifiers come from, in the order both passes read them.
+IDENTIFYING_COLUMNS = (
+    Response.survey_id,
+    Response.language,
+    Response.submitted_on,
+    Response.role,
+    Response.age_band,
+    Response.gender,
+    Response.area,
+)
+
+
+def class_statistics(
+    connection: Connection, surveys: Mapping[int, SurveyInfo], dimensions: Sequence[str]
+) -> dict[QuasiIdentifiers, ClassStats]:
+    """The aggregate pass: class sizes and per-dimension score ranges, grouped in SQL.
+
+    Grouped by day rather than week (weeks are not portable SQL); folding days into weeks
+    here keeps memory to the number of distinct classes, never the number of rows.
+    """
+    if not surveys:
+        return {}
+    keys = IDENTIFYING_COLUMNS
+    measures: list[Any] = [func.count().label("n")]
+    for key in dimensions:
+        score = _score(key)
+        measures += [func.min(score), func.max(score), func.count(score)]
+    statement = (
+        select(*keys, *measures).where(Response.survey_id.in_(list(surveys))).group_by(*keys)
+    )
+    classes: dict[QuasiIdentifiers, ClassStats] = {}
+    for row in connection.execute(statement):
+        qi = quasi_identifiers(surveys[row.survey_id], row)
+        stats = ClassStats(
+            row.n,
+            {
+                key: [row[8 + 3 * i], row[9 + 3 * i], row[10 + 3 * i]]
+                for i, key in enumerate(dimensions)
+            },
+        )
+        existing = classes.get(qi)
+        if existing is None:
+            classes[qi] = stats
+        else:
+            existing.add(stats)
+    return classes
+
+
+def stream_rows(
+    connection: Connection, survey_ids: Sequence[int], *, yield_per: int = YIELD_PER
+) -> Iterator[Row[Any]]:
+    """The responses of ``survey_ids``, one at a time, in random order, from a server-side
+    cursor; closing the generator closes the cursor."""
+    if not survey_ids:
+        return
+    statement = (
+        select(*IDENTIFYING_COLUMNS, Response.answers, Response.scores)
+        .where(Response.survey_id.in_(list(survey_ids)))
+        .order_by(func.random())
+    )
+    result = connection.execution_options(stream_results=True, yield_per=yield_per).execute(
+        statement
+    )
+    try:
+        yield from result
+    finally:
+        result.close()
