@@ -82,6 +82,22 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     serve(_app(), host, port, workers)
 
 
+#: The access log keeps what operating the service needs and nothing about the respondent:
+#: no client address (%(h)s), no user agent (%(a)s), no referrer (%(f)s), and the path without
+#: its query string (%(U)s, not %(r)s), which would hold invitation tokens.
+ACCESS_LOG_FORMAT = "%(t)s %(m)s %(U)s %(s)s %(B)s %(M)sms"
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "timeout": 120,
+    }
+
+
 def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -91,12 +107,12 @@ def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
         or min(2 * (os.cpu_count() or 1) + 1, 8)
     )
 
+    options = gunicorn_options(host, port, count)
+
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", count)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("timeout", 120)
+            for name, value in options.items():
+                self.cfg.set(name, value)
 
         def load(self) -> Any:
             return app

@@ -56,3 +56,58 @@ def test_console_script_is_installed():
     assert result.returncode == 0
     for command in ("init", "serve", "demo", "keys", "openapi"):
         assert command in result.stdout
+
+
+def test_access_log_records_nothing_about_the_respondent():
+    from survey_service.cli import gunicorn_options
+
+    options = gunicorn_options("127.0.0.1", 8000, 2)
+    assert options["bind"] == "127.0.0.1:8000"
+    log_format = options["access_log_format"]
+    # client address, user agent, referrer, request line and query string (tokens)
+    for field in ("%(h)s", "%(a)s", "%(f)s", "%(r)s", "%(q)s", "{"):
+        assert field not in log_format
+
+
+def test_serve_logs_no_address_or_token(tmp_path):
+    """A real gunicorn serving a request with a token in the query string."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
+        "SURVEY_SECRET_KEY": "x",
+    }
+    log = open(tmp_path / "out.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "survey_service", "serve", "--port", str(port), "--workers", "1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz?token=SECRET123", timeout=2
+                )
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+    output = (tmp_path / "out.log").read_text()
+    assert "GET /healthz 200" in output
+    assert "SECRET123" not in output and "127.0.0.1 -" not in output
+    assert "Python-urllib" not in output
