@@ -92,6 +92,12 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
+def admin(make_key: Callable[..., str]) -> str:
+    """An admin key."""
+    return make_key("admin")
+
+
+@pytest.fixture
 def make_key(app: Flask) -> Callable[..., str]:
     """``make_key("admin")`` or ``make_key("municipality", "0301")`` -> the plain key."""
     from survey_service.services.keys import create_key

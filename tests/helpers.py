@@ -103,3 +103,14 @@ def answers_for(instrument_key: str, value: int | str = 4, **overrides: Any) -> 
 def submit(client: Any, survey: dict[str, Any], answers: dict[str, Any], **fields: Any) -> Any:
     body = {"submission_id": str(uuid.uuid4()), "answers": answers, **fields}
     return client.post(f"/api/v1/public/surveys/{survey['public_id']}/responses", json=body)
+
+
+def count_responses(app: Any) -> int:
+    """How many responses are stored, whatever the API says."""
+    from sqlalchemy import func, select
+
+    from survey_service.db import db
+    from survey_service.models import Response
+
+    with app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(Response)) or 0)

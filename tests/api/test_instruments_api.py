@@ -2,18 +2,11 @@
 
 import copy
 
-import pytest
-
 from survey_service.instruments import bundled
 
 from helpers import assert_error, bearer
 
 KEYS = ["forankring", "omdommepavirkere", "omdommetrappen", "partssamarbeid", "samlingsevaluering"]
-
-
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
 
 
 def definition(key="samlingsevaluering", version="1.1.0"):

@@ -12,17 +12,15 @@ from sqlalchemy import func, select
 from survey_service.db import db
 from survey_service.models import Invitation, Response, ScoreAggregate
 
-from helpers import answers_for, assert_error, bearer, create_survey, open_survey, submit
-
-
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
-
-
-def count_responses(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Response))
+from helpers import (
+    answers_for,
+    assert_error,
+    bearer,
+    count_responses,
+    create_survey,
+    open_survey,
+    submit,
+)
 
 
 def test_submit_and_retry_returns_the_same_receipt(app, client, admin):

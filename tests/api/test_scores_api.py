@@ -15,11 +15,6 @@ T_975_DF5 = 2.5705818366147395
 T_95_DF5 = 2.015048372669157
 
 
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
-
-
 def scores(client, key, survey, **query):
     url = f"/api/v1/surveys/{survey['id']}/scores"
     response = client.get(url, query_string=query, headers=bearer(key))

@@ -7,11 +7,6 @@ import pytest
 from helpers import assert_error, bearer, create_survey, open_survey
 
 
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
-
-
 def test_create_survey_defaults(client, admin):
     survey = create_survey(client, admin, municipality="1120", instrument="partssamarbeid")
     assert survey["status"] == "draft"

@@ -17,11 +17,6 @@ def analyst(make_key: Callable[..., str]) -> str:
 
 
 @pytest.fixture
-def admin(make_key: Callable[..., str]) -> str:
-    return make_key("admin")
-
-
-@pytest.fixture
 def download(client: Any) -> Callable[..., Any]:
     """``download(key, instrument=..., format=...)``: GET the export (asserting 200), read the
     whole body and close the response."""

@@ -15,11 +15,6 @@ from survey_service.services import form_counter
 from helpers import bearer, open_survey
 
 
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
-
-
 def opened(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.coalesce(func.sum(FormCounter.opened), 0)))

@@ -11,17 +11,7 @@ from survey_service.db import db
 from survey_service.instruments import UI_LABELS, bundled, render
 from survey_service.models import FormCounter, Response
 
-from helpers import answers_for, bearer, open_survey
-
-
-@pytest.fixture
-def admin(make_key):
-    return make_key("admin")
-
-
-def count_responses(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Response))
+from helpers import answers_for, bearer, count_responses, open_survey
 
 
 def form_fields(page) -> dict[str, str]:
