@@ -84,4 +84,7 @@ class CodebookSchema(Schema):
     missing_values = ma.fields.Dict()
     columns = ma.fields.List(ma.fields.Dict())
     scoring = ma.fields.Dict()
+    formats = ma.fields.Dict(
+        metadata={"description": "how each export format writes text cells (CSV: formula escaping)"}
+    )
     disclosure_control = ma.fields.Dict()

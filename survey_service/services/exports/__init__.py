@@ -3,9 +3,11 @@
 Modules, one idea each:
 
 - ``columns``: the exported columns, derived from the instrument version (pure);
-- ``disclosure``: k-anonymity and homogeneity plans, free-text screening (pure);
+- ``disclosure``: k-anonymity and homogeneity plans, the conditional-items rule, free-text
+  screening (pure);
 - ``query``: surveys, the aggregate pass and the row stream (SQL);
-- ``formats``: CSV, JSON Lines, Parquet, SPSS .sav and the zip bundle (lazy encoders);
+- ``formats``: CSV (text cells neutralised against formula injection), JSON Lines, Parquet,
+  SPSS .sav and the zip bundle (lazy encoders);
 - ``codebook``: JSON, Frictionless Data Package and Markdown codebooks;
 - ``export``: plans, audits and streams one export.
 """

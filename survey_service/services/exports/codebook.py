@@ -9,6 +9,7 @@ from typing import Any
 from survey_service.instruments import LANGUAGES, Instrument
 from survey_service.services.exports.columns import DONT_KNOW_CODE, Column, Layout
 from survey_service.services.exports.disclosure import LADDER
+from survey_service.services.exports.formats.csv import FORMULA_STARTS
 
 DISCLOSURE_RULES = (
     "No tokens, receipts, database ids, IP addresses or timestamps: rows carry a row number "
@@ -24,10 +25,46 @@ DISCLOSURE_RULES = (
     "Homogeneity (l-diversity, l = 2): an equivalence class smaller than the homogeneity "
     "threshold (2k) in which every member has the same score on some dimension is generalised "
     "in the same way.",
+    "Conditional items: an item shown only to respondents with certain attribute values "
+    "(such as tv_involvering in partssamarbeid, asked of union and safety representatives "
+    "only) is set to missing, whatever the answer, in every row whose released value of that "
+    "attribute does not by itself tell whether the item was shown (the attribute blanked, or "
+    "coarsened into a group that mixes respondents who were shown the item with respondents "
+    "who were not); so are the items conditional on its answer and the scores and indices "
+    "computed from it. This applies to whole released classes, so whether a row answered a "
+    "conditional item never tells more about who it is than its released attributes do. "
+    "Items conditional only on another answer are exported as answered.",
     "Free-text answers are left out unless an administrator includes them for one export; they "
     "are then screened, and e-mail addresses, phone numbers and 11-digit numbers "
     "(fødselsnummer) are masked.",
 )
+
+
+def _shown(start: str) -> str:
+    return {"\t": "a tab", "\r": "a carriage return"}.get(start, start)
+
+
+CSV_TEXT_CELLS = (
+    "CSV only: every text cell (columns of type string or category) that begins with "
+    + ", ".join(_shown(c) for c in FORMULA_STARTS)
+    + " or a single quote (') has one single quote put in front of it, so that a spreadsheet "
+    "shows it as text instead of running it as a formula (the OWASP rule against CSV "
+    "injection); for example =SUM(1) is written '=SUM(1). To undo it, remove the first "
+    "character of every text cell that begins with a single quote. Numeric columns (type "
+    "integer or number: answers, scores, row_id) are never changed, so -1 stays -1."
+)
+TYPED_TEXT = (
+    "text as written, with no quote put in front: the format is typed (strings are strings, "
+    "numbers are numbers), so no reader runs a value as a formula."
+)
+
+#: How each export format writes text cells.
+FORMAT_NOTES = {
+    "csv": CSV_TEXT_CELLS,
+    "jsonl": "JSON Lines: " + TYPED_TEXT,
+    "parquet": "Parquet: " + TYPED_TEXT,
+    "sav": "SPSS .sav: " + TYPED_TEXT,
+}
 
 _TABLE_TYPES = {"integer": "integer", "number": "number", "string": "string", "category": "string"}
 
@@ -85,6 +122,7 @@ def codebook(
         },
         "columns": [column_entry(c) for c in layout.columns],
         "scoring": scoring_rules(instrument),
+        "formats": dict(FORMAT_NOTES),
         "disclosure_control": {
             "k": k,
             "homogeneity_threshold": 2 * k,
@@ -142,6 +180,7 @@ def datapackage(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "description": CSV_TEXT_CELLS,
                 "dialect": {
                     "delimiter": ",",
                     "lineTerminator": "\r\n",
@@ -215,6 +254,8 @@ def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = N
             f"- Staircase: a step is reached at a score of at least "
             f"{instrument.staircase.threshold:g}; steps: {', '.join(instrument.staircase.steps)}."
         )
+    lines += ["", "## File formats", ""]
+    lines += [f"- {note}" for note in FORMAT_NOTES.values()]
     lines += ["", f"## Disclosure control (k = {k})", ""]
     lines += [f"- {rule}" for rule in DISCLOSURE_RULES]
     if disclosure is not None:

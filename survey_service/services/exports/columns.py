@@ -27,6 +27,7 @@ from survey_service.instruments import (
     LANGUAGES,
     RESPONDENT_ATTRIBUTES,
     UI_LABELS,
+    Condition,
     Instrument,
     Item,
     Text,
@@ -150,13 +151,45 @@ def _attribute_column(name: str) -> Column:
     return Column(name, "category", attribute.question, "attribute", measure, _numbered(options))
 
 
+def _condition(condition: Condition) -> str:
+    subject = condition.question or condition.respondent
+    if condition.operator == "exists":
+        return f"{subject} {'is given' if condition.answer else 'is not given'}"
+    answer = condition.answer
+    shown = f"[{', '.join(map(str, answer))}]" if isinstance(answer, tuple) else str(answer)
+    return f"{subject} {condition.operator} {shown}"
+
+
+def shown_only_if(item: Item) -> str:
+    """The item's ``enableWhen`` for people ("" when it is always shown), with a note where
+    disclosure control may set it to missing."""
+    if not item.enable_when:
+        return ""
+    joiner = " or " if item.enable_behavior == "any" else " and "
+    text = "shown only if " + joiner.join(_condition(c) for c in item.enable_when)
+    attributes = sorted({c.respondent for c in item.enable_when if c.respondent})
+    if attributes:
+        text += (
+            f" (also missing where the released {' / '.join(attributes)} does not tell "
+            "whether it was shown: disclosure control)"
+        )
+    return text
+
+
 def _item_column(item: Item) -> tuple[Column, dict[str, int] | None]:
     missing: tuple[Category, ...] = ()
     if item.dont_know:
         missing = (Category(DONT_KNOW_CODE, UI_LABELS["dont_know"], DONT_KNOW_CODE),)
+    condition = shown_only_if(item)
     if item.type == "text":
         return Column(
-            item.link_id, "string", item.text, "text", width=255, source=item.link_id
+            item.link_id,
+            "string",
+            item.text,
+            "text",
+            width=255,
+            description=condition,
+            source=item.link_id,
         ), None
     if item.type == "choice":
         codes = {str(o.value): i for i, o in enumerate(item.answer_options, start=1)}
@@ -171,7 +204,11 @@ def _item_column(item: Item) -> tuple[Column, dict[str, int] | None]:
             "nominal",
             categories,
             missing,
-            description="codes: " + ", ".join(f"{n} = {c}" for c, n in codes.items()),
+            description="; ".join(
+                x
+                for x in ("codes: " + ", ".join(f"{n} = {c}" for c, n in codes.items()), condition)
+                if x
+            ),
             source=item.link_id,
         ), codes
     if item.type == "likert":
@@ -190,6 +227,8 @@ def _item_column(item: Item) -> tuple[Column, dict[str, int] | None]:
     description = f"scale {scale[0]}-{scale[1]}" if scale else ""
     if item.reverse:
         description += ", reverse-scored"
+    if condition:
+        description = f"{description}; {condition}" if description else condition
     return Column(
         item.link_id,
         "integer",

@@ -26,6 +26,7 @@ from survey_service.services.exports import codebook as codebooks
 from survey_service.services.exports import formats, query
 from survey_service.services.exports.columns import DONT_KNOW_CODE, Layout, layout
 from survey_service.services.exports.disclosure import (
+    ConditionalItems,
     Plan,
     ScreenCounts,
     plan,
@@ -94,10 +95,14 @@ def export_rows(
     surveys: Mapping[int, query.SurveyInfo],
     export_layout: Layout,
     progress: Progress,
+    conditional: ConditionalItems | None = None,
 ) -> Iterator[list[Any]]:
     """The disclosure step, lazily: each stored row as released, in column order, or left out
-    when its class is suppressed."""
+    when its class is suppressed; conditional items (and what is computed from them) set to
+    missing where the released attributes would not tell whether they were shown."""
     instrument = export_layout.instrument
+    if conditional is None:
+        conditional = ConditionalItems(instrument)
     names = {s.municipality: s.municipality_name for s in surveys.values()}
     counties = {s.county_number: s.county for s in surveys.values()}
     items = [c for c in export_layout.columns if c.group in ("item", "text")]
@@ -129,8 +134,9 @@ def export_rows(
         ]
         values += [getattr(released, a) or None for a in attributes]
         answers = row.answers or {}
+        blanked = conditional.blanked(released)
         for column in items:
-            value = answers.get(column.name)
+            value = None if column.name in blanked.items else answers.get(column.name)
             if value is None:
                 values.append(None)
             elif value == DONT_KNOW:
@@ -142,8 +148,10 @@ def export_rows(
             else:
                 values.append(int(value))
         scores = row.scores or {}
-        values += [(scores.get("dimensions") or {}).get(d) for d in dimensions]
-        values += [(scores.get("indices") or {}).get(i) for i in indices]
+        person = scores.get("dimensions") or {}
+        values += [None if d in blanked.dimensions else person.get(d) for d in dimensions]
+        person = scores.get("indices") or {}
+        values += [None if i in blanked.indices else person.get(i) for i in indices]
         yield values
 
 
@@ -267,6 +275,7 @@ def prepare(
             free_text=request.include_free_text,
             string_widths=_string_widths(found),
         )
+        conditional = ConditionalItems(instrument)
         fmt = formats.FORMATS[request.format]
         data_name = _filename(request, instrument.key, instrument.version, fmt.extension)
         disclosure = {
@@ -276,6 +285,9 @@ def prepare(
                 {"survey": s.label, "reason": f"fewer than {k} responses"} for s in excluded
             ],
             "free_text_included": request.include_free_text,
+            "rows_with_conditional_items_blanked": conditional.rows_blanked(
+                export_plan, export_layout.names
+            ),
         }
         metadata: dict[str, Any] = {
             "export_id": export_id,
@@ -310,7 +322,12 @@ def prepare(
 
     def rows() -> Iterator[list[Any]]:
         yield from export_rows(
-            query.stream_rows(connection, survey_ids), export_plan, kept, export_layout, progress
+            query.stream_rows(connection, survey_ids),
+            export_plan,
+            kept,
+            export_layout,
+            progress,
+            conditional,
         )
 
     def encoded() -> Iterator[bytes]:
