@@ -52,7 +52,16 @@ def scored_keys(instrument: Instrument) -> tuple[str, ...]:
     return tuple(instrument.dimension_keys) + tuple(i.key for i in instrument.scoring.indices)
 
 
-def create_survey(session: Session, data: Mapping[str, Any], *, actor: str) -> Survey:
+def create_survey(
+    session: Session,
+    data: Mapping[str, Any],
+    *,
+    actor: str,
+    municipality_scope: str | None = None,
+) -> Survey:
+    """A new draft survey. ``municipality_scope`` is the only municipality whose surveys the
+    caller may see (a municipality key's), or None for a caller who sees every survey; a
+    survey the caller may not see is named exactly as one that does not exist."""
     problems = _Problems()
     municipality = session.get(Municipality, data["municipality"])
     if municipality is None:
@@ -61,7 +70,9 @@ def create_survey(session: Session, data: Mapping[str, Any], *, actor: str) -> S
     instrument = as_instrument(version) if version is not None else None
     opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
     _check_times(opens_at, closes_at, problems)
-    baseline = _baseline(session, data.get("baseline_survey"), data, version, problems)
+    baseline = _baseline(
+        session, data.get("baseline_survey"), data, version, problems, municipality_scope
+    )
     if instrument is not None:
         _check_targets(data.get("targets") or {}, instrument, problems)
     _check_origins(data.get("embed_origins") or [], problems)
@@ -231,11 +242,16 @@ def _baseline(
     data: Mapping[str, Any],
     version: InstrumentVersion | None,
     problems: _Problems,
+    municipality_scope: str | None,
 ) -> Survey | None:
     if baseline_id is None:
         return None
     baseline = session.get(Survey, baseline_id)
-    if baseline is None:
+    if baseline is None or (
+        municipality_scope is not None and baseline.municipality_number != municipality_scope
+    ):
+        # Another municipality's survey is answered exactly like a missing one: a different
+        # answer would tell the caller which ids exist elsewhere.
         problems.add("baseline_survey", f"No survey has the id {baseline_id}.")
         return None
     if baseline.municipality_number != data["municipality"]:

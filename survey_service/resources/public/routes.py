@@ -17,6 +17,7 @@ from survey_service.resources.public.schemas import (
     PublicSurveySchema,
     ReceiptSchema,
     SubmissionSchema,
+    WithdrawalSchema,
 )
 from survey_service.services import submission
 from survey_service.services.instrument_catalog import as_instrument
@@ -92,10 +93,25 @@ class Responses(MethodView):
         db.session.commit()
         body = {
             "receipt": receipt.code,
-            "withdraw_url": url_for("public.Withdrawal", receipt=receipt.code),
+            # Where to POST {"receipt": ...}: the code travels in the body, never in a URL.
+            "withdraw_url": url_for("public.Withdrawals"),
             "created": receipt.created,
         }
         return body, 201 if receipt.created else 200
+
+
+@blp.route("/withdrawals")
+class Withdrawals(MethodView):
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(204)
+    @blp.alt_response(404, description="No response has this receipt")
+    def post(self, data: dict[str, Any]) -> None:
+        """Withdraw a response: the receipt code in the body
+
+        The response is deleted and taken out of every score. The receipt is sent in the body
+        so that it never appears in a URL, where proxies and server logs would keep it.
+        """
+        _withdraw(data["receipt"])
 
 
 @blp.route("/responses/<string:receipt>")
@@ -103,10 +119,17 @@ class Withdrawal(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No response has this receipt")
     def delete(self, receipt: str) -> None:
-        """Withdraw a response with its receipt code
+        """Withdraw a response with its receipt code in the path (prefer POST /withdrawals)
 
-        The response is deleted and taken out of every score.
+        Kept for existing clients. The response is deleted and taken out of every score. The
+        service's access log shows this path as `/api/v1/public/responses/[receipt]`, but a
+        proxy in front of it may log URLs; `POST /public/withdrawals` keeps the code out of them.
         """
-        if not submission.withdraw(db.session, receipt):
-            abort(404, message="No response has this receipt (it may be withdrawn already).")
-        db.session.commit()
+        _withdraw(receipt)
+
+
+def _withdraw(receipt: str) -> None:
+    if not submission.withdraw(db.session, receipt):
+        db.session.rollback()
+        abort(404, message="No response has this receipt (it may be withdrawn already).")
+    db.session.commit()

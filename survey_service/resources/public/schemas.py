@@ -40,9 +40,27 @@ class ReceiptSchema(Schema):
             "example": "K7QF-2M4D-X9AB-C3LP",
         }
     )
-    withdraw_url = ma.fields.String()
+    withdraw_url = ma.fields.String(
+        metadata={
+            "description": 'POST {"receipt": "<the receipt>"} here to withdraw the response '
+            "(DELETE /public/responses/{receipt} also works, but puts the code in a URL)",
+            "example": "/api/v1/public/withdrawals",
+        }
+    )
     created = ma.fields.Boolean(
         metadata={"description": "false for a retry of an earlier submission"}
+    )
+
+
+class WithdrawalSchema(Schema):
+    receipt = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=64),
+        metadata={
+            "description": "the receipt code given at submission (case, spaces and dashes "
+            "do not matter)",
+            "example": "K7QF-2M4D-X9AB-C3LP",
+        },
     )
 
 

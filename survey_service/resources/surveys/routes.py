@@ -119,7 +119,12 @@ class Surveys(MethodView):
                 403, message="A municipality key may create surveys only for its own municipality."
             )
         try:
-            survey = service.create_survey(db.session, data, actor=who.label)
+            survey = service.create_survey(
+                db.session,
+                data,
+                actor=who.label,
+                municipality_scope=who.municipality_number if who.role == "municipality" else None,
+            )
         except service.SurveyInvalid as exc:
             abort(422, message="The survey is not valid.", errors=exc.errors)
         db.session.commit()
