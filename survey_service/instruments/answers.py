@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 
 from .conditions import is_enabled
@@ -14,6 +15,7 @@ from .vocabulary import AREA_MAX_LENGTH, DONT_KNOW, PREFER_NOT_TO_SAY, RESPONDEN
 __all__ = [
     "allowed_attribute_codes",
     "attribute_requests",
+    "free_text_value",
     "validate_answers",
     "validate_respondent",
 ]
@@ -45,6 +47,17 @@ def attribute_requests(
             out.append(AttributeRequest(name))
             have.add(name)
     return tuple(out)
+
+
+def free_text_value(raw: str) -> str:
+    """A free-text attribute value as stored: NFC, invisible formatting characters (zero-width
+    spaces and joiners, bidirectional overrides: Unicode category Cf) removed, spaces trimmed.
+
+    Two values that look the same are then the same value, and no value can reorder or hide
+    what is shown beside it.
+    """
+    text = unicodedata.normalize("NFC", raw)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def _respondent(
@@ -81,7 +94,12 @@ def _respondent(
             continue
         codes = allowed_attribute_codes(inst, name)
         if codes is None:
-            value = raw.strip()
+            if any(unicodedata.category(ch) == "Cc" for ch in raw):
+                problems.append(
+                    Problem(path, "must not contain control characters", "control_character")
+                )
+                continue
+            value = free_text_value(raw)
             if areas is not None and value not in areas and value != PREFER_NOT_TO_SAY:
                 problems.append(
                     Problem(

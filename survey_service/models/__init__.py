@@ -1,12 +1,12 @@
 """The data model: one module per aggregate. See docs/design.md for why it looks this way."""
 
-from survey_service.models.aggregate import FormCounter, ScoreAggregate
+from survey_service.models.aggregate import FormCounter, ScoreAggregate, ScoreSnapshot
 from survey_service.models.audit import AuditEntry
 from survey_service.models.instrument import InstrumentRecord, InstrumentVersion
 from survey_service.models.key import ApiKey
 from survey_service.models.municipality import Municipality
 from survey_service.models.response import Response
-from survey_service.models.survey import Invitation, Survey
+from survey_service.models.survey import Invitation, InvitationLedger, Survey
 
 __all__ = [
     "ApiKey",
@@ -15,8 +15,10 @@ __all__ = [
     "InstrumentRecord",
     "InstrumentVersion",
     "Invitation",
+    "InvitationLedger",
     "Municipality",
     "Response",
     "ScoreAggregate",
+    "ScoreSnapshot",
     "Survey",
 ]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_service.db import Base, JSONType
@@ -23,11 +24,38 @@ class ScoreAggregate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
-    # The respondent's attribute combination, e.g. "age_band=30_44;gender=female" ("" for none).
+    # The respondent's attribute combination, e.g. "age_band=30_44;gender=female" ("" for none);
+    # values are percent-encoded, so no value can add a ";" or "=" of its own.
     cell: Mapped[str] = mapped_column(String(300))
     stripe: Mapped[int] = mapped_column(SmallInteger)
     n: Mapped[int] = mapped_column(Integer, default=0)
+    # Arrivals plus withdrawals ever folded into this row: only ever grows. Its sum over a
+    # survey's rows tells when enough has changed to publish a new snapshot.
+    changes: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class ScoreSnapshot(Base):
+    """The survey's aggregates as last published: the only figures any reader is shown.
+
+    A new snapshot replaces this row only once at least ``SURVEY_MIN_N`` responses have
+    arrived or been withdrawn since it was taken, so no two figures ever published for a
+    survey differ by fewer respondents than that (``services/score_store.py``).
+    """
+
+    __tablename__ = "score_snapshot"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    # 1 for the first snapshot, then one more each time it advances.
+    seq: Mapped[int] = mapped_column(Integer)
+    # The survey's change count (sum of ScoreAggregate.changes) the snapshot was taken at.
+    changes: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    taken_on: Mapped[date] = mapped_column(Date)
+    # [[cell, n, stats], ...]: one entry per cell, merged over the stripes.
+    cells: Mapped[list[Any]] = mapped_column(JSONType, default=list)
 
 
 class FormCounter(Base):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_service.db import Base, JSONType
@@ -61,15 +61,35 @@ class Survey(Base):
 class Invitation(Base):
     """A single-use invitation token, stored only as a hash.
 
-    It is deliberately not linked to the response it admits: using it only marks it used
-    (to the day), so an invitation list can never be joined to the answers.
+    Using it writes nothing to this row: whether it is spent is one bit of the survey's
+    :class:`InvitationLedger`, so neither a column, a system column (PostgreSQL's ``xmin``,
+    ``ctid``) nor the row order can tie an invitation to the response it admitted.
     """
 
     __tablename__ = "invitation"
-    __table_args__ = (UniqueConstraint("token_hash"),)
+    __table_args__ = (UniqueConstraint("token_hash"), UniqueConstraint("survey_id", "number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
+    # The invitation's place in its survey's ledger (0, 1, 2, ... in order of creation).
+    number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    used_on: Mapped[date | None] = mapped_column(Date)
+
+
+class InvitationLedger(Base):
+    """Which of a survey's invitations are spent, as a set with no order and no times.
+
+    ``spent`` is a bitmap over the invitations' ``number``. Every submission to a survey
+    that has invitations rewrites this one row (with or without a token), so its ``xmin``
+    only ever names the survey's latest response, which the response table tells anyway.
+    """
+
+    __tablename__ = "invitation_ledger"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    spent: Mapped[bytes] = mapped_column(LargeBinary, default=b"")

@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from survey_service.db import db
 from survey_service.instruments import LANGUAGES
-from survey_service.models import Invitation, Survey
+from survey_service.models import Survey
 from survey_service.pages.form import (
     Form,
     build_form,
@@ -49,7 +49,7 @@ from survey_service.pages.form import (
     read_respondent,
 )
 from survey_service.pages.texts import language_or_default, texts_for
-from survey_service.services import form_counter, submission
+from survey_service.services import form_counter, invitations, submission
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.rate_limit import take
 from survey_service.services.surveys import accepting_responses
@@ -157,7 +157,11 @@ def submit_form(public_id: str) -> Any:
     }
     try:
         receipt = submission.submit(
-            db.session, survey, payload, secret=current_app.config["SURVEY_SECRET_KEY"]
+            db.session,
+            survey,
+            payload,
+            secret=current_app.config["SURVEY_SECRET_KEY"],
+            min_n=current_app.config["SURVEY_MIN_N"],
         )
     except submission.SubmissionRefused as exc:
         db.session.rollback()
@@ -198,15 +202,10 @@ def _refusal_before_answering(survey: Survey, token: str | None) -> tuple[int, s
         return None
     if not token:
         return 403, "invitation"
-    used = db.session.execute(
-        select(Invitation.used_on).where(
-            Invitation.survey_id == survey.id,
-            Invitation.token_hash == submission.token_hash(token),
-        )
-    ).first()
-    if used is None:
+    state = invitations.token_state(db.session, survey, token)
+    if state is invitations.TokenState.INVALID:
         return 403, "invalid_token"
-    if used[0] is not None:
+    if state is invitations.TokenState.USED:
         return 409, "used_token"
     return None
 
@@ -355,7 +354,7 @@ def withdraw() -> Any:
         code = (request.form.get("receipt") or "").strip()[:64]
         if not code:
             error, status = t["withdraw_empty"], 422
-        elif submission.withdraw(db.session, code):
+        elif submission.withdraw(db.session, code, min_n=current_app.config["SURVEY_MIN_N"]):
             db.session.commit()
             done, code = True, ""
         else:

@@ -149,7 +149,12 @@ TAKE_HOME = {
 
 
 def load_demo(
-    session: Session, *, progress: Callable[[str], None], public_url: str = "", seed: int = 2014
+    session: Session,
+    *,
+    progress: Callable[[str], None],
+    public_url: str = "",
+    seed: int = 2014,
+    min_n: int = 5,
 ) -> Iterator[str]:
     """Create the demo surveys with responses once (a second run adds nothing)."""
     rng = random.Random(seed)
@@ -181,7 +186,7 @@ def load_demo(
             actor=DEMO_ACTOR,
         )
         update_survey(session, survey, {"status": "open"}, actor=DEMO_ACTOR)
-        _respond(session, survey, demo, rng, start.date())
+        _respond(session, survey, demo, rng, start.date(), min_n)
         if demo.closed:
             update_survey(session, survey, {"status": "closed"}, actor=DEMO_ACTOR)
         existing[demo.title] = survey
@@ -190,7 +195,12 @@ def load_demo(
 
 
 def _respond(
-    session: Session, survey: Survey, demo: DemoSurvey, rng: random.Random, start: date
+    session: Session,
+    survey: Survey,
+    demo: DemoSurvey,
+    rng: random.Random,
+    start: date,
+    min_n: int,
 ) -> None:
     instrument = as_instrument(survey.instrument_version)
     asked = submission.attributes_asked(survey, instrument)
@@ -208,6 +218,7 @@ def _respond(
                 "language": language,
             },
             secret="demo",
+            min_n=min_n,
             today=start + timedelta(days=min(int(rng.expovariate(1 / 4)), 13)),
             # Demo data is written while the survey is open, whatever the clock says.
             check_open=False,

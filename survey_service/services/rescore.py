@@ -4,17 +4,23 @@ Reading scores never rescans responses; this explicit job does, once: after a co
 how scores are computed, or to check the aggregates. It streams the responses, re-scores each
 from its answers with the survey's instrument version, and replaces the aggregate rows in the
 caller's transaction, so readers see either the old aggregates or the new, never a mix.
+
+The published snapshot is retaken from the rebuilt aggregates only when it held every current
+response (no change since it was taken): then the corrected figures describe the same people
+as the published ones. Otherwise publishing them now would show a state fewer than ``min_n``
+changes away from the last one, so the correction appears with the next snapshot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import score_response
-from survey_service.models import Response, ScoreAggregate, Survey
+from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
 from survey_service.services import score_store
 from survey_service.services.instrument_catalog import as_instrument
 
@@ -22,7 +28,11 @@ BATCH = 2000
 
 
 def rescore(
-    session: Session, survey: Survey, *, progress: Callable[[int, int], None] | None = None
+    session: Session,
+    survey: Survey,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
 ) -> int:
     """Recompute every response's person scores and the survey's aggregates; returns the
     number of responses."""
@@ -65,10 +75,32 @@ def rescore(
         session.expunge_all()
         if progress is not None:
             progress(done, total)
+    changes = (
+        session.scalar(
+            select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
+                ScoreAggregate.survey_id == survey.id
+            )
+        )
+        or 0
+    )
     session.execute(delete(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
+    # The change count carries over whole (on the first row): it only ever grows.
     session.add_all(
-        ScoreAggregate(survey_id=survey.id, cell=cell, stripe=0, n=n, stats=stats)
-        for cell, (n, stats) in cells.items()
+        ScoreAggregate(
+            survey_id=survey.id,
+            cell=cell,
+            stripe=0,
+            n=n,
+            changes=changes if i == 0 else 0,
+            stats=stats,
+        )
+        for i, (cell, (n, stats)) in enumerate(sorted(cells.items()))
     )
     session.flush()
+    snapshot = session.get(ScoreSnapshot, survey.id)
+    if snapshot is not None and snapshot.changes == changes:
+        snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if n]
+        snapshot.n = done
+        snapshot.taken_on = today or datetime.now(UTC).date()
+        session.flush()
     return done

@@ -1,10 +1,14 @@
-"""Scoring a survey from its aggregates: estimates with intervals, reliability, staircase,
-change since the baseline and targets, with small-cell suppression applied on the way out.
+"""Scoring a survey from its published snapshot: estimates with intervals, reliability,
+staircase, change since the baseline and targets, with disclosure control on the way out.
 
-Reading never rescans responses: it merges the survey's striped aggregate rows (a few hundred
-at most) and hands sufficient statistics to the pure ``survey_service.scoring`` library. Every
-figure passes through :func:`_publish`, the one place where a figure from fewer than
-``SURVEY_MIN_N`` respondents is turned into nulls, so no endpoint can forget it.
+Reading never rescans responses: it merges the cells of the survey's snapshot (a few hundred
+at most; ``score_store`` says when a snapshot advances) and hands sufficient statistics to the
+pure ``survey_service.scoring`` library. Every figure passes through :func:`_publish`, the one
+place where a figure is withheld (turned into nulls) when it comes from fewer than
+``SURVEY_MIN_N`` respondents, or from fewer than ``2 × SURVEY_MIN_N`` who all gave the same
+answer (then the figure would tell each of them what the others answered), so no endpoint can
+forget it. Weights come from ``calibration``, which never gives a small group a weight of its
+own.
 """
 
 from __future__ import annotations
@@ -15,25 +19,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import PREFER_NOT_TO_SAY, Instrument, staircase_attainment
-from survey_service.models import ScoreAggregate, Survey
+from survey_service.models import Survey
 from survey_service.scoring import (
-    ConvergenceError,
     MeanResult,
     MeanStats,
     cronbach_alpha_from_moments,
     difference_ci,
     mean_ci_from_stats,
     mean_ci_from_strata_stats,
-    rake,
 )
-from survey_service.services import score_store
+from survey_service.services import calibration, score_store
+from survey_service.services.calibration import Weighting
 from survey_service.services.instrument_catalog import as_instrument
-
-UNKNOWN = "(unknown)"
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,6 @@ class Rules:
         )
 
 
-@dataclass(frozen=True)
-class Weighting:
-    """Per-cell weights (one weight for every respondent of a cell) and post-strata."""
-
-    method: str  # "none", "poststratified" or "raked"
-    weights: dict[str, float]
-    strata: dict[str, str]
-    margins: tuple[str, ...] = ()
-    note: str | None = None
-
-
 def survey_scores(session: Session, survey: Survey, rules: Rules) -> dict[str, Any]:
     """The survey's published scores (see the module docstring)."""
     report = _raw_scores(session, survey, rules)
@@ -80,9 +69,11 @@ def survey_scores(session: Session, survey: Survey, rules: Rules) -> dict[str, A
 class _Report:
     instrument: Instrument
     n: int
+    snapshot: dict[str, Any] | None
     weighting: Weighting
     results: dict[str, MeanResult | None]  # measure -> result (None: no data)
     counts: dict[str, int]  # measure -> respondents with a score
+    alike: set[str]  # measures on which every respondent gave the same score
     alpha: dict[str, dict[str, Any]]
     change: dict[str, dict[str, Any]]
     baseline_meta: dict[str, Any] | None = None
@@ -90,38 +81,61 @@ class _Report:
 
 def _raw_scores(session: Session, survey: Survey, rules: Rules) -> _Report:
     instrument = as_instrument(survey.instrument_version)
-    rows = session.scalars(select(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
-    cells = score_store.merged_by_cell(rows)
-    cells = {cell: value for cell, value in cells.items() if value[0] > 0}
+    snapshot, cells = score_store.published_cells(session, survey.id)
     n = sum(count for count, _ in cells.values())
-    weighting = _weighting(cells, survey.population_margins or {})
+    margins = survey.population_margins or {}
+    weighting = calibration.weighting(
+        {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
+        margins,
+        min_n=rules.min_n,
+    )
 
     measures: set[str] = set()
     for _count, stats in cells.values():
         measures.update(key for key, triple in stats.get("m", {}).items() if triple[0] > 0)
     results: dict[str, MeanResult | None] = {}
     counts: dict[str, int] = {}
+    alike: set[str] = set()
     for measure in measures:
+        per_cell = {
+            cell: calibration.CellStats(*stats["m"][measure])
+            for cell, (_count, stats) in cells.items()
+            if stats.get("m", {}).get(measure, (0,))[0] > 0
+        }
+        total = calibration.CellStats(
+            sum(c.n for c in per_cell.values()),
+            sum(c.sum_y for c in per_cell.values()),
+            sum(c.sum_y2 for c in per_cell.values()),
+        )
+        if calibration.all_alike(total.n, total.sum_y, total.sum_y2):
+            alike.add(measure)
+        # Each figure is weighted by groups large enough among those who gave it.
+        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
-        for cell, (_count, stats) in cells.items():
-            triple = stats.get("m", {}).get(measure)
-            if not triple or triple[0] <= 0:
-                continue
-            strata[weighting.strata[cell]] += _weighted(triple, weighting.weights[cell])
-        total = sum(strata.values(), MeanStats())
-        counts[measure] = total.n
-        results[measure] = _estimate(strata, total, weighting, survey, rules)
+        for cell, part in per_cell.items():
+            strata[own.strata[cell]] += _weighted(part, own.weights[cell])
+        counts[measure] = int(round(total.n))
+        results[measure] = _estimate(strata, own, survey, rules)
     alpha = {
         rule.dimension: _alpha(cells, rule.dimension, len(rule.item_ids), rules)
         for rule in instrument.scoring.dimensions
         if rule.method == "mean" and len(rule.item_ids) >= 2
     }
-    return _Report(instrument, n, weighting, results, counts, alpha, {})
+    published = (
+        None
+        if snapshot is None
+        else {
+            "seq": snapshot.seq,
+            "taken_on": snapshot.taken_on,
+            "n": snapshot.n if snapshot.n >= rules.min_n else None,
+        }
+    )
+    return _Report(instrument, n, published, weighting, results, counts, alike, alpha, {})
 
 
-def _weighted(triple: list[float], weight: float) -> MeanStats:
+def _weighted(part: calibration.CellStats, weight: float) -> MeanStats:
     """MeanStats of a cell's respondents who all carry the same weight."""
-    count, sum_y, sum_y2 = triple
+    count, sum_y, sum_y2 = part.n, part.sum_y, part.sum_y2
     return MeanStats(
         n=int(round(count)),
         sum_w=weight * count,
@@ -135,11 +149,11 @@ def _weighted(triple: list[float], weight: float) -> MeanStats:
 
 def _estimate(
     strata: Mapping[str, MeanStats],
-    total: MeanStats,
     weighting: Weighting,
     survey: Survey,
     rules: Rules,
 ) -> MeanResult | None:
+    total = sum(strata.values(), MeanStats())
     if total.n == 0:
         return None
     population = survey.population_size
@@ -152,88 +166,6 @@ def _estimate(
     return mean_ci_from_strata_stats(
         dict(strata), population_size=population, confidence_level=rules.confidence_level
     )
-
-
-def _weighting(cells: Mapping[str, tuple[int, Any]], margins: Mapping[str, Any]) -> Weighting:
-    """Post-stratify on one margin, rake on several; ``none`` without margins.
-
-    A margin is one attribute (``gender``) or a joint one (``age_band+gender``, as SSB
-    publishes age by sex), whose categories join the codes (``30_44+female``).
-
-    Respondents who did not give a margin's attribute (or preferred not to) form an
-    "unknown" category whose population share is taken to be its share of the sample, so
-    they carry the average weight and the known categories share the rest.
-    """
-    names = [name for name, counts in margins.items() if counts]
-    if not names or not cells:
-        return Weighting("none", {cell: 1.0 for cell in cells}, {cell: "" for cell in cells})
-    units = list(cells)
-    sizes = np.array([float(cells[cell][0]) for cell in units])
-    n = float(sizes.sum())
-    labels: dict[str, list[str]] = {}
-    counts: dict[str, dict[str, float]] = {}
-    total_population = None
-    for name in names:
-        population = {str(k): float(v) for k, v in margins[name].items() if float(v) > 0}
-        values = []
-        for cell in units:
-            attributes = score_store.parse_cell(cell)
-            # A joint margin ("age_band+gender") has joint categories ("30_44+female").
-            parts = [attributes.get(part, "") for part in name.split("+")]
-            value = "+".join(parts) if all(parts) else None
-            values.append(value if value in population else UNKNOWN)
-        present = {v for v in values}
-        # Categories nobody in the sample belongs to cannot be weighted up from nothing:
-        # fold their population into the others proportionally (collapsing is the standard
-        # remedy), and say so.
-        population = {k: v for k, v in population.items() if k in present}
-        if not population:
-            return Weighting(
-                "none",
-                {cell: 1.0 for cell in cells},
-                {cell: "" for cell in cells},
-                note=f"no respondent gave a {name} that the margins know; not weighted",
-            )
-        pop_total = float(sum(float(v) for v in margins[name].values()))
-        total_population = total_population or pop_total
-        unknown_share = sum(s for s, v in zip(sizes, values, strict=True) if v == UNKNOWN) / n
-        known_sum = sum(population.values())
-        scaled = {
-            k: v / known_sum * total_population * (1.0 - unknown_share)
-            for k, v in population.items()
-        }
-        if unknown_share > 0:
-            scaled[UNKNOWN] = total_population * unknown_share
-        labels[name] = values
-        counts[name] = scaled
-    strata = {cell: "|".join(labels[name][i] for name in names) for i, cell in enumerate(units)}
-    if len(names) == 1:
-        name = names[0]
-        size_by: dict[str, float] = defaultdict(float)
-        for size, value in zip(sizes, labels[name], strict=True):
-            size_by[value] += size
-        weights = {
-            cell: counts[name][labels[name][i]] / size_by[labels[name][i]]
-            for i, cell in enumerate(units)
-        }
-        return Weighting("poststratified", weights, strata, tuple(names))
-    try:
-        raked = rake(
-            {name: np.array(labels[name], dtype=object) for name in names},
-            counts,
-            weights=sizes,
-            max_iter=200,
-            tol=1e-8,
-        )
-    except ConvergenceError:
-        return Weighting(
-            "none",
-            {cell: 1.0 for cell in cells},
-            {cell: "" for cell in cells},
-            note="raking over the margins did not converge; not weighted",
-        )
-    weights = {cell: float(raked[i] / sizes[i]) for i, cell in enumerate(units)}
-    return Weighting("raked", weights, strata, tuple(names))
 
 
 def _alpha(
@@ -274,12 +206,16 @@ def _alpha(
 
 
 def _add_change(report: _Report, baseline: _Report, survey: Survey, rules: Rules) -> None:
-    report.baseline_meta = {"survey": survey.id, "period": survey.period, "n": baseline.n}
+    report.baseline_meta = {
+        "survey": survey.id,
+        "period": survey.period,
+        "n": baseline.n if baseline.n >= rules.min_n else None,
+    }
     for measure, current in report.results.items():
         before = baseline.results.get(measure)
         if current is None or before is None:
             continue
-        if min(report.counts[measure], baseline.counts.get(measure, 0)) < rules.min_n:
+        if _withheld(report, measure, rules) or _withheld(baseline, measure, rules):
             report.change[measure] = {"suppressed": True}
             continue
         if current.standard_error is None or before.standard_error is None:
@@ -301,8 +237,21 @@ def _add_change(report: _Report, baseline: _Report, survey: Survey, rules: Rules
 # --------------------------------------------------------------------------- publishing
 
 
-def _publish(result: MeanResult | None, n: int, rules: Rules) -> dict[str, Any]:
-    """The one place a figure becomes public: nulls below ``min_n``, a flag when imprecise."""
+def _withheld(report: _Report, measure: str, rules: Rules) -> str | None:
+    """Why a figure may not be published, or None: the disclosure rules in one place."""
+    n = report.counts.get(measure, 0)
+    if report.results.get(measure) is None or n < rules.min_n:
+        return "fewer_than_min_n"
+    if measure in report.alike and n < 2 * rules.min_n:
+        return "all_gave_the_same_answer"
+    return None
+
+
+def _publish(report: _Report, measure: str, rules: Rules) -> dict[str, Any]:
+    """The one place a figure becomes public: nulls when withheld, a flag when imprecise."""
+    result = report.results.get(measure)
+    n = report.counts.get(measure, 0)
+    reason = _withheld(report, measure, rules)
     figure: dict[str, Any] = {
         "estimate": None,
         "standard_error": None,
@@ -313,9 +262,10 @@ def _publish(result: MeanResult | None, n: int, rules: Rules) -> dict[str, Any]:
         "design_effect": None,
         "degrees_of_freedom": None,
         "suppressed": True,
+        "suppression_reason": reason,
         "imprecise": None,
     }
-    if result is None or n < rules.min_n:
+    if reason is not None or result is None:
         return figure
     interval = result.confidence_interval
     half = None if interval is None else (float(interval.high) - float(interval.low)) / 2
@@ -346,7 +296,7 @@ def _present(report: _Report, survey: Survey, rules: Rules) -> dict[str, Any]:
 
     def figure(prefix: str, key: str, title: Any, scale: tuple[float, float]) -> dict[str, Any]:
         measure = f"{prefix}:{key}"
-        published = _publish(report.results.get(measure), report.counts.get(measure, 0), rules)
+        published = _publish(report, measure, rules)
         published = {"key": key, "title": dict(title), "scale": list(scale), **published}
         if key in targets:
             published["target"] = _target(float(targets[key]), published)
@@ -395,6 +345,7 @@ def _present(report: _Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "items": items,
         "staircase": _staircase(instrument, dimensions),
         "baseline": report.baseline_meta,
+        "snapshot": report.snapshot,
     }
     return result
 
@@ -458,8 +409,19 @@ def _method(report: _Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "weighting": weighting.method,
         "weighting_margins": list(weighting.margins),
         "weighting_note": weighting.note,
+        "weighting_pooled": [
+            {"margin": margin, "groups": list(groups)} for margin, groups in weighting.pooled
+        ],
+        "weighting_pooling": f"a weighting group (marginal, or joint when raking) with fewer "
+        f"than {rules.min_n} respondents giving the figure, or fewer than {2 * rules.min_n} "
+        "who all gave the same answer, is pooled with its margin's smallest other category "
+        "and shares one weight",
         "reliability": "Cronbach's alpha with Feldt's interval (complete cases)",
-        "suppression": f"figures from fewer than {rules.min_n} respondents are withheld",
+        "suppression": f"figures from fewer than {rules.min_n} respondents are withheld, and "
+        f"figures from fewer than {2 * rules.min_n} respondents who all gave the same answer "
+        "(suppression_reason says which)",
+        "snapshots": f"figures come from the survey's published snapshot, which advances only "
+        f"once at least {rules.min_n} responses have arrived or been withdrawn since the last",
         "precision_flag": f"'imprecise' when the interval's half-width exceeds "
         f"{rules.max_half_width:g} points",
         "unknown_category": f"respondents without a margin's attribute (or {PREFER_NOT_TO_SAY}) "

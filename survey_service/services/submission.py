@@ -3,8 +3,10 @@
 The whole response is stored in one transaction or not at all. A retry with the same
 ``submission_id`` returns the first receipt and stores nothing new: the database's unique
 constraint on (survey, submission hash) decides which of two simultaneous submissions wins.
-An invitation token is only marked used, in the same transaction; the response keeps no
-trace of it.
+An invitation token is spent in the same transaction, as one bit of the survey's ledger
+(``services/invitations.py``): the response keeps no trace of it, and nothing written links
+the two. Once ``min_n`` responses have arrived or left since the survey's scores were last
+published, the same transaction publishes a new snapshot (``score_store.publish_if_due``).
 """
 
 from __future__ import annotations
@@ -12,19 +14,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey_service.instruments import AnswerError, Instrument, score_response, validate_answers
-from survey_service.models import Invitation, Response, Survey
-from survey_service.services import score_store
+from survey_service.instruments import (
+    AnswerError,
+    Instrument,
+    score_response,
+    validate_answers,
+    validate_respondent,
+)
+from survey_service.models import Response, Survey
+from survey_service.services import invitations, score_store
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import accepting_responses
 
@@ -66,15 +73,6 @@ def normalise_receipt(code: str) -> str:
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
-def token_hash(token: str) -> str:
-    return sha256(f"invitation:{token}")
-
-
-def new_tokens(count: int) -> list[str]:
-    """Invitation tokens: 192 random bits each, URL-safe."""
-    return [secrets.token_urlsafe(24) for _ in range(count)]
-
-
 def attributes_asked(survey: Survey, instrument: Instrument) -> dict[str, Any]:
     """The respondent attributes this survey asks for: the instrument's and the survey's own."""
     asked: dict[str, Any] = {req.attribute: None for req in instrument.respondent_attributes}
@@ -94,10 +92,12 @@ def submit(
     payload: Mapping[str, Any],
     *,
     secret: str,
+    min_n: int,
     today: date | None = None,
     check_open: bool = True,
 ) -> Receipt:
-    """Store one response (see the module docstring for the rules)."""
+    """Store one response (see the module docstring for the rules); ``min_n`` is the number of
+    changes that makes a new snapshot of the scores due."""
     submission_id = str(payload["submission_id"])
     submission_hash = sha256(submission_id)
     receipt = receipt_code(secret, survey, submission_id)
@@ -115,6 +115,13 @@ def submit(
             payload.get("answers") or {},
             respondent=respondent,
             audience=survey.audience,
+            areas=area_options(survey),
+            asked=attributes_asked(survey, instrument),
+        )
+        # The attributes as stored: normalised (free text in NFC, invisible characters gone).
+        respondent = validate_respondent(
+            instrument,
+            respondent,
             areas=area_options(survey),
             asked=attributes_asked(survey, instrument),
         )
@@ -140,12 +147,13 @@ def submit(
 
     scores = score_response(instrument, answers)
     attributes = {name: respondent.get(name) for name in score_store.ATTRIBUTES}
+    day = today or datetime.now(UTC).date()
     response = Response(
         survey_id=survey.id,
         submission_hash=submission_hash,
         receipt_hash=sha256(receipt),
         language=language,
-        submitted_on=today or datetime.now(UTC).date(),
+        submitted_on=day,
         answers=answers,
         scores={"dimensions": scores.dimension_scores, "indices": scores.index_scores},
         **attributes,
@@ -159,19 +167,25 @@ def submit(
         if _already_stored(session, survey.id, submission_hash):
             return Receipt(receipt, created=False)
         raise
-    if token:
-        _use_token(session, survey, token, today or datetime.now(UTC).date())
+    try:
+        invitations.record_submission(session, survey, token or None)
+    except invitations.InvitationInvalid as exc:
+        raise SubmissionRefused(403, str(exc)) from exc
+    except invitations.InvitationUsed as exc:
+        raise SubmissionRefused(409, str(exc)) from exc
     score_store.add(
         session,
         survey.id,
         score_store.cell_of(attributes),
         score_store.contribution(instrument, scores),
     )
+    score_store.publish_if_due(session, survey.id, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
 
 
-def withdraw(session: Session, code: str) -> bool:
-    """Delete the response behind a receipt and take it out of the aggregates."""
+def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
+    """Delete the response behind a receipt and take it out of the aggregates (and, once
+    ``min_n`` changes have gathered, out of the published snapshot)."""
     response = session.scalar(
         select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
     )
@@ -191,6 +205,9 @@ def withdraw(session: Session, code: str) -> bool:
     )
     session.delete(response)
     session.flush()
+    score_store.publish_if_due(
+        session, survey.id, min_n=min_n, today=today or datetime.now(UTC).date()
+    )
     return True
 
 
@@ -203,31 +220,6 @@ def _already_stored(session: Session, survey_id: int, submission_hash: str) -> b
         )
         is not None
     )
-
-
-def _use_token(session: Session, survey: Survey, token: str, today: date) -> None:
-    """Mark the token used, atomically: of two requests with one token, one wins."""
-    hashed = token_hash(token)
-    result = session.execute(
-        update(Invitation)
-        .where(
-            Invitation.token_hash == hashed,
-            Invitation.survey_id == survey.id,
-            Invitation.used_on.is_(None),
-        )
-        .values(used_on=today)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
-        return
-    exists = session.scalar(
-        select(Invitation.id).where(
-            Invitation.token_hash == hashed, Invitation.survey_id == survey.id
-        )
-    )
-    if exists is None:
-        raise SubmissionRefused(403, "This invitation link is not valid for this survey.")
-    raise SubmissionRefused(409, "This invitation has been used already; each can answer once.")
 
 
 def _not_open_message(survey: Survey) -> str:

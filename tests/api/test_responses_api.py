@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_service.db import db
-from survey_service.models import Invitation, Response, ScoreAggregate
+from survey_service.models import Invitation, InvitationLedger, Response, ScoreAggregate
 
 from helpers import (
     answers_for,
@@ -128,8 +128,9 @@ def test_invitation_survey_needs_a_fresh_token(app, client, admin):
 
     with app.app_context():
         stored = db.session.scalars(select(Invitation)).all()
-        assert sum(1 for i in stored if i.used_on is not None) == 1
         assert all(token not in i.token_hash for i in stored)
+        ledger = db.session.get(InvitationLedger, survey["id"])
+        assert (ledger.issued, ledger.used) == (3, 1)
         response = db.session.scalars(select(Response)).one()
         # Nothing on the response points back at the invitation.
         assert token not in repr(vars(response))
@@ -216,20 +217,25 @@ def test_rate_ceiling_is_429_with_retry_after(app, client, admin):
 
 def test_fieldwork_monitor_counts(app, client, admin):
     survey = open_survey(client, admin, population_size=40)
-    for value in (1, 2, 3, 4, 5, 4):
+    for value in (1, 2, 3, 4, 5, 4, 3):
         assert submit(client, survey, answers_for("omdommetrappen", value)).status_code == 201
     report = client.get(f"/api/v1/surveys/{survey['id']}/fieldwork", headers=bearer(admin))
     assert report.status_code == 200
     body = report.get_json()
-    assert body["responses"] == 6
-    assert body["response_rate"] == pytest.approx(6 / 40)
-    assert sum(day["responses"] for day in body["responses_per_day"]) == 6
+    # Live counts are rounded down to a multiple of min_n (5): 7 shows as 5.
+    assert body["counts_rounded_down_to"] == 5
+    assert body["responses"] == 5
+    assert body["response_rate"] == pytest.approx(5 / 40)
+    assert sum(day["responses"] for day in body["responses_per_day"]) == 5
     from datetime import date
 
     assert [day["date"] for day in body["responses_per_day"]] == [date.today().isoformat()]
     # Responses through the JSON API never opened the form: they count as started.
-    assert body["started"] == 6 and body["completion_rate"] == 1.0
+    assert body["started"] == 5 and body["completion_rate"] == 1.0
+    # The precision is the published snapshot's: the first five responses.
+    assert body["published"]["n"] == 5 and body["published"]["snapshot"] == 1
     assert body["precision_now"]["suppressed"] is False
+    assert body["precision_now"]["n"] == 5
     assert body["precision_now"]["half_width"] > 0
 
 
@@ -237,10 +243,11 @@ def test_fieldwork_precision_suppressed_below_min_n(client, admin):
     survey = open_survey(client, admin)
     submit(client, survey, answers_for("omdommetrappen", 3))
     body = client.get(f"/api/v1/surveys/{survey['id']}/fieldwork", headers=bearer(admin)).get_json()
-    assert body["responses"] == 1
+    assert body["responses"] == 0  # 1, rounded down to a multiple of 5
+    assert body["published"] is None
     assert body["precision_now"] == {
         "measure": "omdommeindeks",
-        "n": 1,
+        "n": None,
         "suppressed": True,
         "half_width": None,
     }

@@ -26,8 +26,10 @@ def by_key(figures):
     return {f["key"]: f for f in figures}
 
 
+@pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 3}])
 def test_small_survey_by_hand(client, admin):
-    # Six dice rolls; the dice 1-6 maps to 0-100 as (x - 1) / 5 * 100.
+    # Six dice rolls (two snapshots of three with min_n = 3); the dice 1-6 maps to 0-100 as
+    # (x - 1) / 5 * 100.
     survey = open_survey(
         client, admin, instrument="samlingsevaluering", audience="mixed", population_size=40
     )
@@ -151,6 +153,7 @@ def test_min_n_is_configurable(client, admin):
     assert scores(client, admin, survey)["suppressed"] is True
 
 
+@pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 4}])
 def test_poststratified_weights_match_the_reference(client, admin):
     survey = open_survey(
         client,
@@ -187,6 +190,7 @@ def test_poststratified_weights_match_the_reference(client, admin):
     assert figure["design_effect"] == pytest.approx(reference.design_effect, rel=1e-9)
 
 
+@pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 3}])
 def test_change_since_baseline_is_welch(client, admin):
     baseline = open_survey(client, admin, instrument="samlingsevaluering", audience="mixed")
     first = [3, 4, 4, 5, 3, 2]
@@ -200,7 +204,7 @@ def test_change_since_baseline_is_welch(client, admin):
         baseline_survey=baseline["id"],
         targets={"terningkast": 70},
     )
-    second = [5, 6, 5, 6, 4, 5, 6]
+    second = [5, 6, 5, 6, 4, 5]
     for roll in second:
         submit(client, follow_up, {"terningkast": roll})
     figure = by_key(scores(client, admin, follow_up)["dimensions"])["terningkast"]
@@ -215,17 +219,24 @@ def test_change_since_baseline_is_welch(client, admin):
     assert figure["target"]["met"] is True
 
 
-def test_withdrawal_changes_the_scores(client, admin):
+def test_withdrawal_reaches_the_scores_with_the_next_snapshot(client, admin):
     survey = open_survey(client, admin, instrument="samlingsevaluering", audience="mixed")
     receipts = [
         submit(client, survey, {"terningkast": roll}).get_json()["receipt"]
-        for roll in (1, 6, 6, 6, 6, 6)
+        for roll in (1, 6, 6, 6, 6)
     ]
-    before = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]["estimate"]
-    client.delete(f"/api/v1/public/responses/{receipts[0]}")
-    after = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]
-    assert before == pytest.approx(500 / 6)
-    assert after["estimate"] == pytest.approx(100.0) and after["n"] == 5
+    before = scores(client, admin, survey)
+    assert by_key(before["dimensions"])["terningkast"]["estimate"] == pytest.approx(80.0)
+    response = client.post("/api/v1/public/withdrawals", json={"receipt": receipts[0]})
+    assert response.status_code == 204
+    # One change is fewer than min_n: the published figures stay as they were.
+    assert scores(client, admin, survey) == before
+    for roll in (5, 6, 6, 6):
+        submit(client, survey, {"terningkast": roll})
+    after = scores(client, admin, survey)
+    figure = by_key(after["dimensions"])["terningkast"]
+    assert figure["estimate"] == pytest.approx((7 * 100 + 80) / 8) and figure["n"] == 8
+    assert after["snapshot"]["seq"] == before["snapshot"]["seq"] + 1
 
 
 def test_who_may_read_scores(client, admin, make_key):
@@ -256,12 +267,15 @@ def test_raked_weights_over_two_margins(client, admin):
         population_margins=margins,
     )
     rng = np.random.default_rng(11)
+    # Every joint cell has at least min_n (5) respondents, so none is pooled.
+    counts = {"female": (5, 8, 12, 17), "male": (5, 5, 6, 7)}  # 65 respondents
     data = []
-    for _ in range(60):
-        gender = str(rng.choice(["female", "male"], p=[0.7, 0.3]))
-        age = str(rng.choice(list(margins["age_band"]), p=[0.1, 0.2, 0.3, 0.4]))
-        roll = int(rng.integers(1, 7))
-        data.append((gender, age, roll))
+    for gender, per_age in counts.items():
+        for age, count in zip(margins["age_band"], per_age, strict=True):
+            data += [(gender, age, int(rng.integers(1, 7))) for _ in range(count)]
+    order = rng.permutation(len(data))
+    data = [data[i] for i in order]
+    for gender, age, roll in data:
         response = submit(
             client, survey, {"terningkast": roll}, respondent={"gender": gender, "age_band": age}
         )
@@ -278,9 +292,10 @@ def test_raked_weights_over_two_margins(client, admin):
     assert figure["estimate"] == pytest.approx(reference.estimate, rel=1e-6)
     assert figure["standard_error"] == pytest.approx(reference.standard_error, rel=1e-6)
     assert figure["design_effect"] > 1.0  # unequal weights cost precision
-    assert figure["n_effective"] < 60
+    assert figure["n_effective"] < 65
 
 
+@pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 3}])
 def test_joint_margin_age_by_gender(client, admin):
     margins = {
         "age_band+gender": {
@@ -298,25 +313,24 @@ def test_joint_margin_age_by_gender(client, admin):
         respondent_attributes={"gender": None, "age_band": None},
         population_margins=margins,
     )
-    data = [
-        ("under_30", "female", 6),
-        ("under_30", "female", 5),
-        ("under_30", "male", 4),
-        ("60_plus", "female", 2),
-        ("60_plus", "male", 1),
-        ("60_plus", "male", 3),
-        ("30_44", "male", 6),
-    ]  # 30_44 is not in the margins: the "unknown" category
+    rolls = {
+        ("under_30", "female"): (6, 5, 4),  # scores 100, 80, 60: mean 80
+        ("under_30", "male"): (3, 4, 5),  # mean 60
+        ("60_plus", "female"): (1, 2, 3),  # mean 20
+        ("60_plus", "male"): (3, 2, 1),  # mean 20
+        ("30_44", "male"): (6, 5, 4),  # mean 80; 30_44 is not in the margins: "unknown"
+    }  # three in each cell: min_n = 3 lets every cell keep a weight of its own
+    data = [(age, gender, roll) for (age, gender), rs in rolls.items() for roll in rs]
     for age, gender, roll in data:
         submit(
             client, survey, {"terningkast": roll}, respondent={"age_band": age, "gender": gender}
         )
     figure = by_key(scores(client, admin, survey)["dimensions"])["terningkast"]
-    # By hand: the unknown category keeps its sample share (1/7) of the population of 1000;
-    # the known cells share the other 6/7 in proportion to their counts.
-    known = 1000 * 6 / 7
+    # By hand: the unknown category keeps its sample share (3/15) of the population of 1000;
+    # the known cells share the other 12/15 in proportion to their counts.
+    known = 1000 * 12 / 15
     cell_means = {
-        "under_30+female": 90,
+        "under_30+female": 80,
         "under_30+male": 60,
         "60_plus+female": 20,
         "60_plus+male": 20,
@@ -328,7 +342,7 @@ def test_joint_margin_age_by_gender(client, admin):
         )
         / 1000
     )
-    expected += (1000 / 7) * 100 / 1000
+    expected += (1000 * 3 / 15) * 80 / 1000
     assert figure["estimate"] == pytest.approx(expected, rel=1e-12)
 
 
@@ -358,7 +372,7 @@ def test_invalid_margins_are_422(client, admin, margins, message):
 def test_all_scores_with_the_average_municipality_benchmark(client, admin, make_key):
     rolls = {
         "4601": [6, 5, 5, 4, 6],
-        "5001": [3, 4, 3, 2, 4, 3],
+        "5001": [3, 4, 3, 2, 4],
         "1151": [5, 5, 6, 4, 5],
         "0301": [2, 3],
     }  # Oslo has too few respondents: left out of the benchmark

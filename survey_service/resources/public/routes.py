@@ -83,7 +83,11 @@ class Responses(MethodView):
         check_rate(survey.public_id)
         try:
             receipt = submission.submit(
-                db.session, survey, data, secret=current_app.config["SURVEY_SECRET_KEY"]
+                db.session,
+                survey,
+                data,
+                secret=current_app.config["SURVEY_SECRET_KEY"],
+                min_n=current_app.config["SURVEY_MIN_N"],
             )
         except submission.SubmissionRefused as exc:
             db.session.rollback()
@@ -129,7 +133,7 @@ class Withdrawal(MethodView):
 
 
 def _withdraw(receipt: str) -> None:
-    if not submission.withdraw(db.session, receipt):
+    if not submission.withdraw(db.session, receipt, min_n=current_app.config["SURVEY_MIN_N"]):
         db.session.rollback()
         abort(404, message="No response has this receipt (it may be withdrawn already).")
     db.session.commit()

@@ -59,7 +59,14 @@ class FigureSchema(Schema):
     design_effect = ma.fields.Float(allow_none=True)
     degrees_of_freedom = ma.fields.Float(allow_none=True)
     suppressed = ma.fields.Boolean(
-        metadata={"description": "true when fewer than min_n respondents: every figure null"}
+        metadata={"description": "true when the figure is withheld: every figure null"}
+    )
+    suppression_reason = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "why it is withheld: fewer_than_min_n, or all_gave_the_same_answer "
+            "(fewer than 2 x min_n respondents, every one with the same score)"
+        },
     )
     imprecise = ma.fields.Boolean(
         allow_none=True, metadata={"description": "the interval is too wide to be worth publishing"}
@@ -117,6 +124,12 @@ class SurveyHeadlineSchema(Schema):
     staircase = ma.fields.Nested(StaircaseSchema, allow_none=True)
 
 
+class SnapshotSchema(Schema):
+    seq = ma.fields.Integer(metadata={"description": "1 for the first snapshot, then up by one"})
+    taken_on = ma.fields.Date()
+    n = ma.fields.Integer(metadata={"description": "respondents in the snapshot"})
+
+
 class SurveyScoresSchema(SurveyHeadlineSchema):
     population_size = ma.fields.Integer(allow_none=True)
     confidence_level = ma.fields.Float()
@@ -124,6 +137,15 @@ class SurveyScoresSchema(SurveyHeadlineSchema):
     method = ma.fields.Dict()
     items = ma.fields.List(ma.fields.Nested(FigureSchema))
     baseline = ma.fields.Dict(allow_none=True)
+    snapshot = ma.fields.Nested(
+        SnapshotSchema,
+        allow_none=True,
+        metadata={
+            "description": "the published snapshot the figures come from; it advances only once "
+            "at least min_n responses have arrived or been withdrawn since the last (null: none "
+            "yet)"
+        },
+    )
 
 
 class AllScoresSchema(Schema):

@@ -141,15 +141,24 @@ class FieldworkSchema(Schema):
     survey = ma.fields.Integer()
     status = ma.fields.String()
     accepting_responses = ma.fields.Boolean()
-    responses = ma.fields.Integer()
-    started = ma.fields.Integer(metadata={"description": "times the form was opened"})
+    counts_rounded_down_to = ma.fields.Integer(
+        metadata={"description": "live counts are rounded down to a multiple of this (min_n)"}
+    )
+    responses = ma.fields.Integer(metadata={"description": "responses so far, rounded down"})
+    started = ma.fields.Integer(metadata={"description": "times the form was opened, rounded down"})
     completion_rate = ma.fields.Float(allow_none=True)
     population_size = ma.fields.Integer(allow_none=True)
     response_rate = ma.fields.Float(allow_none=True)
     invitations = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
-    responses_per_day = ma.fields.List(ma.fields.Dict())
+    responses_per_day = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "each day's count, rounded down"}
+    )
+    published = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "the snapshot readers of the scores see: its n, date and number"},
+    )
     precision_now = ma.fields.Dict(
         metadata={
-            "description": "half-width of the main index's 95 % interval with the responses so far"
+            "description": "half-width of the main index's 95 % interval in the published snapshot"
         }
     )
