@@ -40,6 +40,7 @@ from survey_service.scoring import mean_ci
 from survey_service.services import demo
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.keys import create_key
+from survey_service.services import score_store
 from survey_service.services.rescore import rescore
 from survey_service.services.surveys import create_survey, update_survey
 
@@ -98,6 +99,7 @@ def make_survey(n: int, rng: random.Random) -> int:
     if rows:
         session.execute(insert(Response), rows)
     rescore(session, survey)
+    score_store.publish_if_due(session, survey.id, min_n=5, today=date.today())
     session.commit()
     return survey.id
 

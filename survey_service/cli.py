@@ -248,7 +248,12 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     run_init(app)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     with app.app_context():
-        for line in load_demo(db.session, progress=_step, public_url=f"http://{shown}:{port}"):
+        for line in load_demo(
+            db.session,
+            progress=_step,
+            public_url=f"http://{shown}:{port}",
+            min_n=app.config["SURVEY_MIN_N"],
+        ):
             click.echo(line)
         db.session.commit()
     click.echo(

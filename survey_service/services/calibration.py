@@ -16,7 +16,8 @@ has fewer than ``2 × min_n``, they did not all give the same answer. A group th
 short is pooled with the smallest other category of its margin, repeatedly, and a pooled
 group gets one weight: the re-weighting attack then recovers at most the total of a group
 that may be published anyway. For raking, the joint cells (the cross-classification of the
-raked margins) must pass the same test; the margin with the most categories gives way first.
+raked margins) must pass the same test; the margin with the most categories gives way first
+(of equals, the first in alphabetical order).
 A margin left with one category weights nothing and is dropped.
 """
 
@@ -77,7 +78,9 @@ def weighting(
 ) -> Weighting:
     """The weights of ``cells`` (score-store cell keys) for the survey's ``margins``; see the
     module docstring for how groups are pooled."""
-    names = [name for name, counts in margins.items() if counts]
+    # In name order, so that a tie in pooling is broken alike whatever order the margins
+    # were stored in (PostgreSQL's JSONB keeps its own).
+    names = sorted(name for name, counts in margins.items() if counts)
     units = [cell for cell, stats in cells.items() if stats.n > 0]
     if not names or not units:
         return unweighted(list(cells))

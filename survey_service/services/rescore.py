@@ -75,7 +75,7 @@ def rescore(
         session.expunge_all()
         if progress is not None:
             progress(done, total)
-    changes = (
+    before = (
         session.scalar(
             select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
                 ScoreAggregate.survey_id == survey.id
@@ -83,24 +83,28 @@ def rescore(
         )
         or 0
     )
+    # The change count only ever grows, and every response present arrived once.
+    changes = max(before, done)
     session.execute(delete(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
-    # The change count carries over whole (on the first row): it only ever grows.
+    if not cells:
+        cells[""] = (0, {})  # a row to carry the change count
     session.add_all(
         ScoreAggregate(
             survey_id=survey.id,
             cell=cell,
             stripe=0,
             n=n,
-            changes=changes if i == 0 else 0,
+            changes=changes if i == 0 else 0,  # carried whole on the first row
             stats=stats,
         )
         for i, (cell, (n, stats)) in enumerate(sorted(cells.items()))
     )
     session.flush()
     snapshot = session.get(ScoreSnapshot, survey.id)
-    if snapshot is not None and snapshot.changes == changes:
+    if snapshot is not None and snapshot.changes == before:
         snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if n]
         snapshot.n = done
+        snapshot.changes = changes
         snapshot.taken_on = today or datetime.now(UTC).date()
         session.flush()
     return done
