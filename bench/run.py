@@ -37,10 +37,9 @@ from survey_service.db import db
 from survey_service.instruments import score_response
 from survey_service.models import Response, Survey
 from survey_service.scoring import mean_ci
-from survey_service.services import demo
+from survey_service.services import demo, score_store
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.keys import create_key
-from survey_service.services import score_store
 from survey_service.services.rescore import rescore
 from survey_service.services.surveys import create_survey, update_survey
 
