@@ -84,6 +84,14 @@ def open_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
     return dict(response.get_json())
 
 
+def close_survey(client: Any, key: str, survey: dict[str, Any]) -> dict[str, Any]:
+    response = client.patch(
+        f"/api/v1/surveys/{survey['id']}", json={"status": "closed"}, headers=bearer(key)
+    )
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
 def answers_for(instrument_key: str, value: int | str = 4, **overrides: Any) -> dict[str, Any]:
     """An answer to every scored item of a bundled instrument (``value`` clipped to each scale),
     plus ``overrides`` (link id -> value)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpers import bearer, open_survey, submit
+from helpers import bearer, close_survey, open_survey, submit
 
 
 @pytest.fixture
@@ -74,6 +74,7 @@ def fill_survey(
     *,
     respondent: dict[str, Any] | None = None,
     seed: int = 1,
+    close: bool = True,
     **survey: Any,
 ) -> dict[str, Any]:
     """Open an omdommepavirkere survey and submit ``n`` varied responses through the API."""
@@ -90,4 +91,5 @@ def fill_survey(
             client, created, varied_answers(rng), respondent=respondent or {}, language="nb"
         )
         assert response.status_code == 201, response.get_json()
-    return created
+    # Exports hold surveys that no longer collect: close it, as its owner would.
+    return close_survey(client, key, created) if close else created

@@ -25,7 +25,7 @@ from survey_service.services.exports.disclosure import (
     generalise,
 )
 
-from helpers import answers_for, bearer, open_survey, submit
+from helpers import answers_for, bearer, close_survey, open_survey, submit
 
 FORMATS = ("csv", "jsonl", "parquet", "sav")
 ITEM = "tv_involvering"
@@ -124,7 +124,7 @@ def lone_union_representative(admin: str, client: Any) -> dict[str, Any]:
         _submit(client, survey, role, 2 + i % 3)
     _submit(client, survey, "middle_leader", 4)
     _submit(client, survey, "union_representative", 3, **{ITEM: 5})
-    return survey
+    return close_survey(client, admin, survey)
 
 
 def test_lone_representative_not_singled_out_by_a_conditional_item(
@@ -186,6 +186,8 @@ def test_conditional_item_exported_where_k_representatives_share_their_role(
         _submit(client, molde, "employee", 1 + i % 5)
     for i, role in enumerate(["union_representative"] * 3 + ["safety_representative"] * 2):
         _submit(client, molde, role, 1 + i, **{ITEM: 1 + i})
+    for survey in (bodo, molde):
+        close_survey(client, admin, survey)
     for fmt in FORMATS:
         response = download(analyst, instrument="partssamarbeid", format=fmt)
         frame = assert_no_one_singled_out(fmt, response.data, tmp_path, k)

@@ -17,7 +17,7 @@ from survey_service.services.exports.columns import layout
 from survey_service.services.exports.formats import encode_csv
 from survey_service.services.exports.formats.csv import neutralise
 
-from helpers import answers_for, bearer, open_survey, submit
+from helpers import answers_for, bearer, close_survey, open_survey, submit
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 #: Areas respondents type in (the survey gives no list): five respondents each, so that the
@@ -76,6 +76,7 @@ def hostile(admin: str, client: Any) -> None:
             )
             assert response.status_code == 201, response.get_json()
             n += 1
+    close_survey(client, admin, survey)
 
 
 def _get(client: Any, key: str, **params: Any) -> Any:

@@ -23,7 +23,7 @@ from survey_service.services.exports.disclosure import (
     valid_national_id,
 )
 
-from helpers import answers_for, assert_error, bearer, open_survey, submit
+from helpers import answers_for, assert_error, bearer, close_survey, open_survey, submit
 
 QI_COLUMNS = [
     "municipality",
@@ -72,7 +72,9 @@ def risky(admin, fill, client):
     """A municipality with one politician, two union representatives who answered alike, a
     few employees; another with a lone English-speaking leader; a survey with 3 responses."""
     employees = {"role": "employee", "age_band": "30_44", "gender": "female", "area": "Nord"}
-    bergen = fill(admin, 8, respondent=employees, municipality="4601", period="2026", seed=7)
+    bergen = fill(
+        admin, 8, respondent=employees, municipality="4601", period="2026", seed=7, close=False
+    )
     same = answers_for("omdommepavirkere", 3, kontakt="yes")
     submit(
         client,
@@ -91,7 +93,13 @@ def risky(admin, fill, client):
             == 201
         )
     kinn = fill(
-        admin, 6, respondent={"role": "citizen"}, municipality="4602", period="2026", seed=8
+        admin,
+        6,
+        respondent={"role": "citizen"},
+        municipality="4602",
+        period="2026",
+        seed=8,
+        close=False,
     )
     submit(
         client,
@@ -101,7 +109,8 @@ def risky(admin, fill, client):
         respondent={"role": "top_leader", "gender": "other", "area": "Sør-Øst"},
     )
     fill(admin, 3, respondent=employees, municipality="5001", period="2026", seed=9)
-    return bergen
+    close_survey(client, admin, kinn)
+    return close_survey(client, admin, bergen)
 
 
 def test_no_class_under_k_and_no_homogeneous_small_class(risky, analyst, download, tmp_path):
@@ -199,6 +208,7 @@ def test_no_token_receipt_or_internal_id_in_any_export(
         assert response.status_code == 201, response.get_json()
         receipts.append(response.get_json()["receipt"])
         submission_ids.append(submission_id)
+    close_survey(client, admin, survey)
     with app.app_context():
         rows = db.session.execute(
             select(Response.id, Response.submission_hash, Response.receipt_hash)
@@ -264,6 +274,7 @@ def gathering(admin, client):
             respondent={"role": "employee"},
         )
         assert response.status_code == 201, response.get_json()
+    close_survey(client, admin, survey)
     return texts
 
 

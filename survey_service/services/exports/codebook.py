@@ -16,6 +16,8 @@ DISCLOSURE_RULES = (
     "that is random for each export, in random order, and the submission date only as its "
     "ISO week.",
     "Surveys with fewer than k responses are left out of the export.",
+    "Surveys still accepting responses are left out until they close, so that two exports "
+    "never differ by the rows that arrived in between.",
     "k-anonymity: every combination of municipality, county, period, audience, language, week "
     "and respondent attributes (role, age band, gender, area) occurs at least k times. Rarer "
     "combinations are generalised step by step, only where needed: "

@@ -237,6 +237,15 @@ def _record(engine: Engine, actor: str, action: str, target: str, **details: Any
         session.commit()
 
 
+def _exclusion(survey: query.SurveyInfo, responses: int, k: int) -> str | None:
+    """Why a survey's rows are left out of an export, or None."""
+    if survey.collecting:
+        return "still collecting responses: exported once it has closed"
+    if responses < k:
+        return f"fewer than {k} responses"
+    return None
+
+
 def prepare(
     session: Session,
     engine: Engine,
@@ -262,8 +271,11 @@ def prepare(
     connection = query.open_snapshot(engine)
     try:
         per_survey = query.survey_counts(connection, list(surveys))
-        excluded = [s for s in found if per_survey.get(s.id, 0) < k]
-        kept = {s.id: s for s in found if per_survey.get(s.id, 0) >= k}
+        # A survey still collecting is left out: two exports of it, compared, would show
+        # which rows arrived in between.
+        reasons = {s.id: _exclusion(s, per_survey.get(s.id, 0), k) for s in found}
+        excluded = [s for s in found if reasons[s.id]]
+        kept = {s.id: s for s in found if reasons[s.id] is None}
         classes = query.class_statistics(connection, kept, instrument.dimension_keys)
         export_plan = plan(classes, k=k)
         asked = {a for s in kept.values() for a in s.attributes} or {
@@ -282,7 +294,10 @@ def prepare(
             **export_plan.summary(),
             "surveys_exported": len(kept),
             "surveys_excluded_below_k": [
-                {"survey": s.label, "reason": f"fewer than {k} responses"} for s in excluded
+                {"survey": s.label, "reason": reasons[s.id]} for s in excluded if not s.collecting
+            ],
+            "surveys_excluded_collecting": [
+                {"survey": s.label, "reason": reasons[s.id]} for s in excluded if s.collecting
             ],
             "free_text_included": request.include_free_text,
             "rows_with_conditional_items_blanked": conditional.rows_blanked(

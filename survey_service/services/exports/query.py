@@ -22,6 +22,7 @@ from survey_service.instruments import Instrument
 from survey_service.models import InstrumentVersion, Municipality, Response, Survey
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers
 from survey_service.services.submission import attributes_asked
+from survey_service.services.surveys import accepting_responses
 
 #: Rows fetched from the server-side cursor at a time.
 YIELD_PER = 1000
@@ -39,6 +40,8 @@ class SurveyInfo:
     period: str
     audience: str
     attributes: tuple[str, ...]
+    # Still accepting responses: such a survey is not exported (see export.py).
+    collecting: bool = False
 
     @property
     def label(self) -> str:
@@ -82,6 +85,7 @@ def select_surveys(
                 period=survey.period,
                 audience=survey.audience,
                 attributes=tuple(attributes_asked(survey, instrument)),
+                collecting=accepting_responses(survey),
             )
         )
     return found
