@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from gunicorn.config import Config
 
-from survey_service.cli import (
+from survey_service.access_log import (
     ACCESS_LOG_FORMAT,
     PrivateLogger,
     keep_receipts_out_of_app_logs,
