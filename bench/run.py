@@ -37,7 +37,7 @@ from survey_service.db import db
 from survey_service.instruments import score_response
 from survey_service.models import Response, Survey
 from survey_service.scoring import mean_ci
-from survey_service.services import demo, score_store
+from survey_service.services import demo, snapshots
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.keys import create_key
 from survey_service.services.rescore import rescore
@@ -98,7 +98,7 @@ def make_survey(n: int, rng: random.Random) -> int:
     if rows:
         session.execute(insert(Response), rows)
     rescore(session, survey)
-    score_store.publish_if_due(session, survey.id, min_n=5, today=date.today())
+    snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
     session.commit()
     return survey.id
 

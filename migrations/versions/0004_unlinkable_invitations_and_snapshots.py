@@ -88,9 +88,10 @@ def upgrade() -> None:
         "score_snapshot",
         sa.Column("survey_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("changes", sa.Integer(), nullable=False),
+        sa.Column("changes", Json, nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.Column("taken_on", sa.Date(), nullable=False),
+        sa.Column("margins", Json, nullable=False),
         sa.Column("cells", Json, nullable=False),
         sa.ForeignKeyConstraint(
             ["survey_id"],
@@ -115,24 +116,31 @@ def upgrade() -> None:
         total[0] += row.n
         total[1] += row.changes
         cells.setdefault(row.survey_id, []).append([row.cell, row.n, row.stats])
+    surveys = sa.table(
+        "survey", sa.column("id", sa.Integer()), sa.column("population_margins", Json)
+    )
+    margins = {row.id: row.population_margins for row in bind.execute(sa.select(surveys))}
     if totals:
         op.bulk_insert(
             sa.table(
                 "score_snapshot",
                 sa.column("survey_id", sa.Integer()),
                 sa.column("seq", sa.Integer()),
-                sa.column("changes", sa.Integer()),
+                sa.column("changes", Json),
                 sa.column("n", sa.Integer()),
                 sa.column("taken_on", sa.Date()),
+                sa.column("margins", Json),
                 sa.column("cells", Json),
             ),
             [
                 {
                     "survey_id": survey_id,
                     "seq": 1,
-                    "changes": changes,
+                    # Cells stored so far carry no answer pattern: one class, "".
+                    "changes": {"": changes},
                     "n": n,
                     "taken_on": datetime.now(UTC).date(),
+                    "margins": margins.get(survey_id) or {},
                     "cells": cells[survey_id],
                 }
                 for survey_id, (n, changes) in totals.items()

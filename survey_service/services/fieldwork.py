@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_service.models import FormCounter, Response, Survey
-from survey_service.scoring import MeanStats, mean_ci_from_stats
-from survey_service.services import invitations, score_store
+from survey_service.services import invitations, snapshots
 from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.scores import Rules, survey_scores
 from survey_service.services.surveys import accepting_responses
 
 
@@ -32,7 +32,9 @@ def at_least(count: int, step: int) -> int:
     return count // step * step
 
 
-def fieldwork(session: Session, survey: Survey, *, min_n: int) -> dict[str, Any]:
+def fieldwork(session: Session, survey: Survey, *, rules: Rules) -> dict[str, Any]:
+    """The monitor's report; ``rules`` are those of the published scores (95 % intervals)."""
+    min_n = rules.min_n
     responses = (
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
@@ -58,7 +60,8 @@ def fieldwork(session: Session, survey: Survey, *, min_n: int) -> dict[str, Any]
     # "Started" counts openings of the HTML form; a response sent through the JSON API
     # never opened it, so it counts as started too, and the rate cannot exceed 1.
     started = at_least(max(opened, responses), min_n)
-    snapshot, cells = score_store.published_cells(session, survey.id)
+    published = snapshots.published(session, survey.id, min_n=min_n)
+    snapshot = published.snapshot
     return {
         "survey": survey.id,
         "status": survey.status,
@@ -76,28 +79,24 @@ def fieldwork(session: Session, survey: Survey, *, min_n: int) -> dict[str, Any]
         "published": None
         if snapshot is None
         else {
-            "n": snapshot.n if snapshot.n >= min_n else None,
+            "n": published.n if published.n >= min_n else None,
             "taken_on": snapshot.taken_on.isoformat(),
             "snapshot": snapshot.seq,
         },
-        "precision_now": _precision(cells, survey, min_n),
+        "precision_now": _precision(session, survey, rules),
     }
 
 
-def _precision(cells: score_store.Cells, survey: Survey, min_n: int) -> dict[str, Any]:
-    """How wide the main index's 95 % interval is in the published snapshot."""
+def _precision(session: Session, survey: Survey, rules: Rules) -> dict[str, Any]:
+    """How wide the main index's interval is, as published: the figure a reader sees, with
+    its weighting and suppression (an unweighted figure of its own would tell more)."""
     measure = main_measure(survey)
-    total = MeanStats()
-    for _n, stats in cells.values():
-        n, sum_y, sum_y2 = stats.get("m", {}).get(measure, (0, 0.0, 0.0))
-        if n:
-            total = total + MeanStats(
-                n=int(n), sum_w=n, sum_wy=sum_y, sum_w2=n, sum_w2y=sum_y, sum_w2y2=sum_y2
-            )
-    result: dict[str, Any] = {"measure": measure.split(":", 1)[1]}
-    if total.n < max(min_n, 2):
-        return {**result, "n": None, "suppressed": True, "half_width": None}
-    estimate = mean_ci_from_stats(total, population_size=survey.population_size)
-    interval = estimate.confidence_interval
-    half = None if interval is None else (interval.high - interval.low) / 2
-    return {**result, "n": total.n, "suppressed": False, "half_width": half}
+    prefix, key = measure.split(":", 1)
+    report = survey_scores(session, survey, rules)
+    figures = report["indices"] if prefix == "idx" else report["dimensions"]
+    figure = next(f for f in figures if f["key"] == key)
+    result: dict[str, Any] = {"measure": key, "n": figure["n"]}
+    interval = figure["confidence_interval"]
+    if figure["suppressed"] or interval is None:
+        return {**result, "suppressed": True, "half_width": None}
+    return {**result, "suppressed": False, "half_width": (interval["high"] - interval["low"]) / 2}

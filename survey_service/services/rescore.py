@@ -27,6 +27,15 @@ from survey_service.services.instrument_catalog import as_instrument
 BATCH = 2000
 
 
+def surveys_stored_without_patterns(session: Session) -> list[Survey]:
+    """Surveys whose aggregates were stored before cells kept the answer pattern: ``init``
+    rescores them once, so every response sits in its pattern class."""
+    legacy = select(ScoreAggregate.survey_id).where(
+        ~ScoreAggregate.cell.contains(f"{score_store.PATTERN}=")
+    )
+    return list(session.scalars(select(Survey).where(Survey.id.in_(legacy)).order_by(Survey.id)))
+
+
 def rescore(
     session: Session,
     survey: Survey,
@@ -63,7 +72,7 @@ def rescore(
                 "indices": scores.index_scores,
             }
             attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
-            cell = score_store.cell_of(attributes)
+            cell = score_store.cell_of(attributes, score_store.answer_pattern(instrument, scores))
             n, stats = cells.get(cell, (0, {}))
             cells[cell] = (
                 n + 1,
@@ -75,36 +84,35 @@ def rescore(
         session.expunge_all()
         if progress is not None:
             progress(done, total)
-    before = (
-        session.scalar(
-            select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
-                ScoreAggregate.survey_id == survey.id
-            )
+    old_changes: dict[str, int] = {}
+    for cell, count in session.execute(
+        select(ScoreAggregate.cell, ScoreAggregate.changes).where(
+            ScoreAggregate.survey_id == survey.id
         )
-        or 0
-    )
-    # The change count only ever grows, and every response present arrived once.
-    changes = max(before, done)
+    ):
+        old_changes[cell] = old_changes.get(cell, 0) + count
+    before = sum(old_changes.values())
+    # Change counts only ever grow, and every response present arrived once.
+    changes = {cell: max(n, old_changes.get(cell, 0)) for cell, (n, _stats) in cells.items()}
     session.execute(delete(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
-    if not cells:
-        cells[""] = (0, {})  # a row to carry the change count
     session.add_all(
         ScoreAggregate(
-            survey_id=survey.id,
-            cell=cell,
-            stripe=0,
-            n=n,
-            changes=changes if i == 0 else 0,  # carried whole on the first row
-            stats=stats,
+            survey_id=survey.id, cell=cell, stripe=0, n=n, changes=changes[cell], stats=stats
         )
-        for i, (cell, (n, stats)) in enumerate(sorted(cells.items()))
+        for cell, (n, stats) in sorted(cells.items())
     )
     session.flush()
     snapshot = session.get(ScoreSnapshot, survey.id)
-    if snapshot is not None and snapshot.changes == before:
-        snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if n]
+    if snapshot is not None and sum((snapshot.changes or {}).values()) == before:
+        snapshot.cells = [
+            [cell, n, stats, changes[cell]] for cell, (n, stats) in sorted(cells.items())
+        ]
         snapshot.n = done
-        snapshot.changes = changes
+        by_class: dict[str, int] = {}
+        for cell, count in changes.items():
+            pattern = score_store.pattern_of(cell)
+            by_class[pattern] = by_class.get(pattern, 0) + count
+        snapshot.changes = by_class
         snapshot.taken_on = today or datetime.now(UTC).date()
         session.flush()
     return done

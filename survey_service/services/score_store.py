@@ -6,48 +6,67 @@ what weighting needs), for every measure it has a score for (``dim:<key>``, ``id
 completely the item scores' sums and cross-products (Cronbach's α from sufficient statistics).
 Everything is additive: merging rows is addition, a withdrawal is subtraction.
 
-Readers never see the live rows. They see the survey's :class:`ScoreSnapshot`, which a
-submission or withdrawal replaces, in its own transaction, only once at least ``min_n``
-responses have arrived or left since the snapshot was taken (:func:`publish_if_due`). Two
-figures ever published for a survey therefore differ by at least ``min_n`` respondents, and
-reading at n = 5 and again at n = 6 shows the same figures: the 6th person cannot be
-recovered by subtraction.
+A cell also holds the response's *answer pattern*: which scored items it answered. People
+who skipped the same items form a pattern class; figures over slightly different sets of
+people (an item skipped by one person, and its dimension) can be solved together for the
+few in between, so publication treats pattern classes as units (``services/snapshots.py``).
+Readers never see these live rows, only the published snapshot made from them.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument, ResponseScores
-from survey_service.models import ScoreAggregate, ScoreSnapshot
+from survey_service.models import ScoreAggregate
 
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
 STRIPES = 8
 ATTRIBUTES = ("role", "age_band", "gender", "area")
+#: The cell key's part that holds the answer pattern (never a respondent attribute).
+PATTERN = "answered"
 
 Stats = dict[str, Any]
 Cells = dict[str, tuple[int, Stats]]
 
 
-def cell_of(attributes: Mapping[str, str | None]) -> str:
-    """The canonical cell key of a respondent's attributes.
+def cell_of(attributes: Mapping[str, str | None], pattern: str | None = None) -> str:
+    """The canonical cell key of a respondent's attributes (and answer pattern).
 
     Values are percent-encoded (``;``, ``=`` and ``%`` among them), so a free-text value such
     as ``area = "x;gender=male"`` stays one value and cannot add an attribute of its own.
     """
-    return ";".join(
+    parts = [
         f"{name}={quote(str(attributes[name]), safe='')}"
         for name in ATTRIBUTES
         if attributes.get(name)
-    )
+    ]
+    if pattern is not None:
+        parts.append(f"{PATTERN}={pattern}")
+    return ";".join(parts)
+
+
+def answer_pattern(instrument: Instrument, scores: ResponseScores) -> str:
+    """Which scored items a response answered, as hex: bit i is the instrument's i-th scale
+    item ("don't know" counts as not answered, as it does in every score)."""
+    bits = 0
+    scale_items = [item for item in instrument.items if item.scale is not None]
+    for i, item in enumerate(scale_items):
+        if scores.item_scores.get(item.link_id) is not None:
+            bits |= 1 << i
+    return f"{bits:x}"
+
+
+def pattern_of(cell: str) -> str:
+    """The answer pattern in a cell key ("" for cells stored before patterns were kept)."""
+    return parse_cell(cell).get(PATTERN, "")
 
 
 def parse_cell(cell: str) -> dict[str, str]:
@@ -109,62 +128,6 @@ def add(session: Session, survey_id: int, cell: str, part: Stats, sign: int = 1)
     row.n = (row.n or 0) + sign
     row.changes = (row.changes or 0) + 1
     session.flush()
-
-
-def publish_if_due(session: Session, survey_id: int, *, min_n: int, today: date) -> bool:
-    """Replace the survey's snapshot when ``min_n`` or more changes have gathered since it
-    was taken; in the caller's transaction. Returns whether it did.
-
-    The change count and the cells are read in one statement, so the snapshot is exactly the
-    state its change count describes. Of two concurrent transactions that both find a
-    snapshot due, the conditional UPDATE lets only the first replace it.
-    """
-    rows = session.execute(
-        select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
-        .where(ScoreAggregate.survey_id == survey_id)
-        .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
-    ).all()
-    changes = sum(row.changes for row in rows)
-    current = session.execute(
-        select(ScoreSnapshot.seq, ScoreSnapshot.changes).where(ScoreSnapshot.survey_id == survey_id)
-    ).first()
-    if changes - (current.changes if current is not None else 0) < min_n:
-        return False
-    cells = merged_by_cell(rows)
-    values = {
-        "changes": changes,
-        "n": sum(n for n, _stats in cells.values()),
-        "taken_on": today,
-        "cells": [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if n > 0],
-    }
-    if current is None:
-        dialect = session.get_bind().dialect.name
-        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        result = session.execute(
-            insert_(ScoreSnapshot)
-            .values(survey_id=survey_id, seq=1, **values)
-            .on_conflict_do_nothing()
-        )
-    else:
-        result = session.execute(
-            update(ScoreSnapshot)
-            .where(ScoreSnapshot.survey_id == survey_id, ScoreSnapshot.seq == current.seq)
-            .values(seq=current.seq + 1, **values)
-            .execution_options(synchronize_session=False)
-        )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def published_cells(session: Session, survey_id: int) -> tuple[ScoreSnapshot | None, Cells]:
-    """The survey's snapshot and its cells as ``cell -> (n, stats)``; no snapshot, no cells."""
-    snapshot = session.get(ScoreSnapshot, survey_id)
-    if snapshot is None:
-        return None, {}
-    cells: Cells = {}
-    for cell, n, stats in snapshot.cells:
-        count, merged = cells.get(cell, (0, {}))
-        cells[cell] = (count + int(n), merge(merged, stats or {}))
-    return snapshot, {cell: value for cell, value in cells.items() if value[0] > 0}
 
 
 def _locked_row(session: Session, survey_id: int, cell: str, stripe: int) -> ScoreAggregate | None:

@@ -2,7 +2,7 @@
 staircase, change since the baseline and targets, with disclosure control on the way out.
 
 Reading never rescans responses: it merges the cells of the survey's snapshot (a few hundred
-at most; ``score_store`` says when a snapshot advances) and hands sufficient statistics to the
+at most; ``snapshots`` says when a snapshot advances) and hands sufficient statistics to the
 pure ``survey_service.scoring`` library. Every figure passes through :func:`_publish`, the one
 place where a figure is withheld (turned into nulls) when it comes from fewer than
 ``SURVEY_MIN_N`` respondents, or from fewer than ``2 × SURVEY_MIN_N`` who all gave the same
@@ -31,7 +31,7 @@ from survey_service.scoring import (
     mean_ci_from_stats,
     mean_ci_from_strata_stats,
 )
-from survey_service.services import calibration, score_store
+from survey_service.services import calibration, snapshots
 from survey_service.services.calibration import Weighting
 from survey_service.services.instrument_catalog import as_instrument
 
@@ -81,9 +81,10 @@ class _Report:
 
 def _raw_scores(session: Session, survey: Survey, rules: Rules) -> _Report:
     instrument = as_instrument(survey.instrument_version)
-    snapshot, cells = score_store.published_cells(session, survey.id)
-    n = sum(count for count, _ in cells.values())
-    margins = survey.population_margins or {}
+    shown = snapshots.published(session, survey.id, min_n=rules.min_n)
+    snapshot, cells, n = shown.snapshot, shown.cells, shown.n
+    # The margins the snapshot was taken with: one state is never shown under two weightings.
+    margins = snapshot.margins if snapshot is not None else {}
     weighting = calibration.weighting(
         {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
         margins,
@@ -127,10 +128,20 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> _Report:
         else {
             "seq": snapshot.seq,
             "taken_on": snapshot.taken_on,
-            "n": snapshot.n if snapshot.n >= rules.min_n else None,
+            "n": n if n >= rules.min_n else None,
         }
     )
-    return _Report(instrument, n, published, weighting, results, counts, alike, alpha, {})
+    return _Report(
+        instrument,
+        n,
+        published,
+        weighting,
+        results,
+        counts,
+        alike,
+        alpha,
+        {},
+    )
 
 
 def _weighted(part: calibration.CellStats, weight: float) -> MeanStats:
@@ -420,8 +431,14 @@ def _method(report: _Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "suppression": f"figures from fewer than {rules.min_n} respondents are withheld, and "
         f"figures from fewer than {2 * rules.min_n} respondents who all gave the same answer "
         "(suppression_reason says which)",
+        "answer_patterns": f"respondents whose pattern of answered questions is shared by "
+        f"fewer than {rules.min_n} are left out of every figure until enough share it; the "
+        "survey's n counts those in the figures",
         "snapshots": f"figures come from the survey's published snapshot, which advances only "
-        f"once at least {rules.min_n} responses have arrived or been withdrawn since the last",
+        f"once at least {rules.min_n} responses have arrived or been withdrawn since the last; "
+        f"a group of respondents who answered the same questions moves on only with at least "
+        f"{rules.min_n} changes of its own; the snapshot is weighted by the population margins "
+        "in force when it was taken",
         "precision_flag": f"'imprecise' when the interval's half-width exceeds "
         f"{rules.max_half_width:g} points",
         "unknown_category": f"respondents without a margin's attribute (or {PREFER_NOT_TO_SAY}) "

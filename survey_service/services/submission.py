@@ -6,7 +6,7 @@ constraint on (survey, submission hash) decides which of two simultaneous submis
 An invitation token is spent in the same transaction, as one bit of the survey's ledger
 (``services/invitations.py``): the response keeps no trace of it, and nothing written links
 the two. Once ``min_n`` responses have arrived or left since the survey's scores were last
-published, the same transaction publishes a new snapshot (``score_store.publish_if_due``).
+published, the same transaction publishes a new snapshot (``snapshots.publish_if_due``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from survey_service.instruments import (
     validate_respondent,
 )
 from survey_service.models import Response, Survey
-from survey_service.services import invitations, score_store
+from survey_service.services import invitations, score_store, snapshots
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import accepting_responses
 
@@ -173,13 +173,14 @@ def submit(
         raise SubmissionRefused(403, str(exc)) from exc
     except invitations.InvitationUsed as exc:
         raise SubmissionRefused(409, str(exc)) from exc
+    pattern = score_store.answer_pattern(instrument, scores)
     score_store.add(
         session,
         survey.id,
-        score_store.cell_of(attributes),
+        score_store.cell_of(attributes, pattern),
         score_store.contribution(instrument, scores),
     )
-    score_store.publish_if_due(session, survey.id, min_n=min_n, today=day)
+    snapshots.publish_if_due(session, survey, min_n=min_n, today=day, pattern=pattern)
     return Receipt(receipt, created=True)
 
 
@@ -196,18 +197,18 @@ def withdraw(session: Session, code: str, *, min_n: int, today: date | None = No
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
     attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
+    pattern = score_store.answer_pattern(instrument, scores)
     score_store.add(
         session,
         survey.id,
-        score_store.cell_of(attributes),
+        score_store.cell_of(attributes, pattern),
         score_store.contribution(instrument, scores),
         sign=-1,
     )
     session.delete(response)
     session.flush()
-    score_store.publish_if_due(
-        session, survey.id, min_n=min_n, today=today or datetime.now(UTC).date()
-    )
+    day = today or datetime.now(UTC).date()
+    snapshots.publish_if_due(session, survey, min_n=min_n, today=day, pattern=pattern)
     return True
 
 

@@ -71,16 +71,63 @@ def test_large_enough_groups_are_still_weighted(client, admin, make_key):
         instrument="samlingsevaluering",
         audience="mixed",
         respondent_attributes={"gender": None},
+        population_margins={"gender": {"female": 1, "male": 3}},
     )
     women, men = [2, 3, 2, 4, 3], [6, 5, 6, 4, 5]
     for gender, rolls in (("female", women), ("male", men)):
         for roll in rolls:
             submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
-    scores = read(client, owner, survey, {"gender": {"female": 1, "male": 3}})
+    scores = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
+    scores = scores.get_json()
     female = sum(map(dice, women)) / 5
     male = sum(map(dice, men)) / 5
     assert scores["method"]["weighting"] == "poststratified"
     assert terningkast(scores)["estimate"] == pytest.approx(0.25 * female + 0.75 * male)
+
+
+def test_a_small_group_never_carries_a_weight_of_its_own(client, make_key):
+    owner = make_key("municipality", "4601")
+    survey = open_survey(
+        client,
+        owner,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        respondent_attributes={"gender": None},
+        population_margins={"gender": {"female": 1, "male": 3}},
+    )
+    rolls = [("female", r) for r in (2, 3, 2, 4, 3, 2, 3, 4, 2)] + [("male", 6)]
+    for gender, roll in rolls:
+        submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
+    scores = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
+    scores = scores.get_json()
+    # The one man is pooled with the women: everyone carries the same weight.
+    assert terningkast(scores)["estimate"] == pytest.approx(sum(dice(r) for _, r in rolls) / 10)
+    assert scores["method"]["weighting"] == "none"
+    assert "fewer than 5" in scores["method"]["weighting_note"]
+
+
+def test_new_margins_apply_from_the_next_snapshot(client, make_key):
+    owner = make_key("municipality", "4601")
+    survey = open_survey(
+        client,
+        owner,
+        instrument="samlingsevaluering",
+        audience="mixed",
+        respondent_attributes={"gender": None},
+    )
+    for gender, roll in [("female", r) for r in (2, 3, 2, 4, 3)] + [
+        ("male", r) for r in (6, 5, 6, 4, 5)
+    ]:
+        submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
+    unweighted = read(client, owner, survey, {})
+    weighted_margins = {"gender": {"female": 1, "male": 3}}
+    # The same data is never shown under a second weighting...
+    assert read(client, owner, survey, weighted_margins) == unweighted
+    # ...the margins apply once the next snapshot has been taken.
+    for gender, roll in [("female", 4), ("female", 2), ("male", 5), ("male", 6), ("male", 4)]:
+        submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
+    later = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
+    assert later.get_json()["method"]["weighting"] == "poststratified"
 
 
 def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, admin, make_key):

@@ -207,7 +207,8 @@ class Fieldwork(MethodView):
     def get(self, survey_id: int) -> Any:
         """Follow the data collection: responses, response rate, precision so far"""
         survey = find_or_404(survey_id)
-        return fieldwork(db.session, survey, min_n=current_app.config["SURVEY_MIN_N"])
+        rules = Rules.from_config(current_app.config, confidence_level=0.95)
+        return fieldwork(db.session, survey, rules=rules)
 
 
 @blp.route("/<int:survey_id>/scores")
