@@ -51,28 +51,20 @@ def run_init(app: Flask) -> None:
     from survey_service.db import db
     from survey_service.services.instrument_catalog import publish_bundled
     from survey_service.services.reference_data import load_municipalities
-    from survey_service.services.rescore import rescore, surveys_stored_without_patterns
 
     with app.app_context():
         url = db.engine.url.render_as_string(hide_password=True)
-        _step(f"[1/4] Migrating the database {url} to the newest schema ...")
+        _step(f"[1/3] Migrating the database {url} to the newest schema ...")
         migrate.upgrade(db.engine)
-        _step("[2/4] Loading the 357 municipalities (SSB 2024) ...")
+        _step("[2/3] Loading the 357 municipalities (SSB 2024) ...")
         added = load_municipalities(db.session)
         db.session.commit()
         _step(f"      {added} added, the rest brought up to date.")
-        _step("[3/4] Publishing the bundled instruments ...")
+        _step("[3/3] Publishing the bundled instruments ...")
         for outcome in publish_bundled(db.session, actor="cli"):
             _step(f"      {outcome}")
         db.session.commit()
-        _step("[4/4] Sorting stored scores by answer pattern ...")
-        legacy = surveys_stored_without_patterns(db.session)
-        for i, survey in enumerate(legacy, 1):
-            count = rescore(db.session, survey)
-            db.session.commit()
-            _step(f"      survey {survey.id}: {count} responses ({i}/{len(legacy)})")
-        if not legacy:
-            _step("      nothing to do.")
+
     _step("Ready.")
 
 

@@ -88,7 +88,7 @@ def upgrade() -> None:
         "score_snapshot",
         sa.Column("survey_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("changes", Json, nullable=False),
+        sa.Column("changes", sa.Integer(), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.Column("taken_on", sa.Date(), nullable=False),
         sa.Column("margins", Json, nullable=False),
@@ -126,7 +126,7 @@ def upgrade() -> None:
                 "score_snapshot",
                 sa.column("survey_id", sa.Integer()),
                 sa.column("seq", sa.Integer()),
-                sa.column("changes", Json),
+                sa.column("changes", sa.Integer()),
                 sa.column("n", sa.Integer()),
                 sa.column("taken_on", sa.Date()),
                 sa.column("margins", Json),
@@ -136,8 +136,7 @@ def upgrade() -> None:
                 {
                     "survey_id": survey_id,
                     "seq": 1,
-                    # Cells stored so far carry no answer pattern: one class, "".
-                    "changes": {"": changes},
+                    "changes": changes,
                     "n": n,
                     "taken_on": datetime.now(UTC).date(),
                     "margins": margins.get(survey_id) or {},

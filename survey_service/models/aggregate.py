@@ -38,10 +38,10 @@ class ScoreAggregate(Base):
 class ScoreSnapshot(Base):
     """The survey's aggregates as last published: the only figures any reader is shown.
 
-    A group of respondents who answered the same questions moves on in a new snapshot only
-    once at least ``SURVEY_MIN_N`` of them have arrived or been withdrawn since it was last
-    published, so no two figures ever published for a survey differ by fewer respondents
-    than that (``services/snapshots.py``).
+    A new snapshot replaces this row only once at least ``SURVEY_MIN_N`` responses have
+    arrived or been withdrawn since it was taken, and each figure in it moves on only with
+    that many changes of its own, so no two figures ever published for a survey differ by
+    fewer respondents than that (``services/snapshots.py``).
     """
 
     __tablename__ = "score_snapshot"
@@ -51,13 +51,13 @@ class ScoreSnapshot(Base):
     )
     # 1 for the first snapshot, then one more each time it advances.
     seq: Mapped[int] = mapped_column(Integer)
-    # pattern class -> its change count (sum of ScoreAggregate.changes) when last published.
-    changes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    # The survey's change count (sum of ScoreAggregate.changes) the snapshot was taken at.
+    changes: Mapped[int] = mapped_column(Integer)
     n: Mapped[int] = mapped_column(Integer)
     taken_on: Mapped[date] = mapped_column(Date)
     # The survey's population margins when it was taken: its figures are weighted by these.
     margins: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    # [[cell, n, stats, changes], ...]: one entry per cell, merged over the stripes.
+    # [[cell, n, stats], ...]: one entry per cell, merged over the stripes.
     cells: Mapped[list[Any]] = mapped_column(JSONType, default=list)
 
 

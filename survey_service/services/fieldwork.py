@@ -60,7 +60,7 @@ def fieldwork(session: Session, survey: Survey, *, rules: Rules) -> dict[str, An
     # "Started" counts openings of the HTML form; a response sent through the JSON API
     # never opened it, so it counts as started too, and the rate cannot exceed 1.
     started = at_least(max(opened, responses), min_n)
-    published = snapshots.published(session, survey.id, min_n=min_n)
+    published = snapshots.published(session, survey.id)
     snapshot = published.snapshot
     return {
         "survey": survey.id,

@@ -27,15 +27,6 @@ from survey_service.services.instrument_catalog import as_instrument
 BATCH = 2000
 
 
-def surveys_stored_without_patterns(session: Session) -> list[Survey]:
-    """Surveys whose aggregates were stored before cells kept the answer pattern: ``init``
-    rescores them once, so every response sits in its pattern class."""
-    legacy = select(ScoreAggregate.survey_id).where(
-        ~ScoreAggregate.cell.contains(f"{score_store.PATTERN}=")
-    )
-    return list(session.scalars(select(Survey).where(Survey.id.in_(legacy)).order_by(Survey.id)))
-
-
 def rescore(
     session: Session,
     survey: Survey,
@@ -72,7 +63,7 @@ def rescore(
                 "indices": scores.index_scores,
             }
             attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
-            cell = score_store.cell_of(attributes, score_store.answer_pattern(instrument, scores))
+            cell = score_store.cell_of(attributes)
             n, stats = cells.get(cell, (0, {}))
             cells[cell] = (
                 n + 1,
@@ -103,16 +94,10 @@ def rescore(
     )
     session.flush()
     snapshot = session.get(ScoreSnapshot, survey.id)
-    if snapshot is not None and sum((snapshot.changes or {}).values()) == before:
-        snapshot.cells = [
-            [cell, n, stats, changes[cell]] for cell, (n, stats) in sorted(cells.items())
-        ]
+    if snapshot is not None and snapshot.changes == before:
+        snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items())]
         snapshot.n = done
-        by_class: dict[str, int] = {}
-        for cell, count in changes.items():
-            pattern = score_store.pattern_of(cell)
-            by_class[pattern] = by_class.get(pattern, 0) + count
-        snapshot.changes = by_class
+        snapshot.changes = sum(changes.values())
         snapshot.taken_on = today or datetime.now(UTC).date()
         session.flush()
     return done

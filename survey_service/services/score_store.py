@@ -6,11 +6,9 @@ what weighting needs), for every measure it has a score for (``dim:<key>``, ``id
 completely the item scores' sums and cross-products (Cronbach's α from sufficient statistics).
 Everything is additive: merging rows is addition, a withdrawal is subtraction.
 
-A cell also holds the response's *answer pattern*: which scored items it answered. People
-who skipped the same items form a pattern class; figures over slightly different sets of
-people (an item skipped by one person, and its dimension) can be solved together for the
-few in between, so publication treats pattern classes as units (``services/snapshots.py``).
-Readers never see these live rows, only the published snapshot made from them.
+Each figure also counts its *changes* (``"c"``: every response that gave it, arriving or
+withdrawn), which only ever grow. Readers never see these live rows, only the published
+snapshot made from them (``services/snapshots.py``).
 """
 
 from __future__ import annotations
@@ -30,43 +28,22 @@ from survey_service.models import ScoreAggregate
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
 STRIPES = 8
 ATTRIBUTES = ("role", "age_band", "gender", "area")
-#: The cell key's part that holds the answer pattern (never a respondent attribute).
-PATTERN = "answered"
 
 Stats = dict[str, Any]
 Cells = dict[str, tuple[int, Stats]]
 
 
-def cell_of(attributes: Mapping[str, str | None], pattern: str | None = None) -> str:
-    """The canonical cell key of a respondent's attributes (and answer pattern).
+def cell_of(attributes: Mapping[str, str | None]) -> str:
+    """The canonical cell key of a respondent's attributes.
 
     Values are percent-encoded (``;``, ``=`` and ``%`` among them), so a free-text value such
     as ``area = "x;gender=male"`` stays one value and cannot add an attribute of its own.
     """
-    parts = [
+    return ";".join(
         f"{name}={quote(str(attributes[name]), safe='')}"
         for name in ATTRIBUTES
         if attributes.get(name)
-    ]
-    if pattern is not None:
-        parts.append(f"{PATTERN}={pattern}")
-    return ";".join(parts)
-
-
-def answer_pattern(instrument: Instrument, scores: ResponseScores) -> str:
-    """Which scored items a response answered, as hex: bit i is the instrument's i-th scale
-    item ("don't know" counts as not answered, as it does in every score)."""
-    bits = 0
-    scale_items = [item for item in instrument.items if item.scale is not None]
-    for i, item in enumerate(scale_items):
-        if scores.item_scores.get(item.link_id) is not None:
-            bits |= 1 << i
-    return f"{bits:x}"
-
-
-def pattern_of(cell: str) -> str:
-    """The answer pattern in a cell key ("" for cells stored before patterns were kept)."""
-    return parse_cell(cell).get(PATTERN, "")
+    )
 
 
 def parse_cell(cell: str) -> dict[str, str]:
@@ -97,7 +74,13 @@ def contribution(instrument: Instrument, scores: ResponseScores) -> Stats:
         ys = [float(scores.item_scores[link_id]) for link_id in items]
         products = [ys[i] * ys[j] for i in range(len(ys)) for j in range(i, len(ys))]
         alpha[rule.dimension] = [1, ys, products]
-    return {"m": measures, "a": alpha}
+    changes = {key: 1 for key in measures} | {alpha_key(d): 1 for d in alpha}
+    return {"m": measures, "a": alpha, "c": changes}
+
+
+def alpha_key(dimension: str) -> str:
+    """The change-count key of a dimension's Cronbach's α statistics."""
+    return f"alpha:{dimension}"
 
 
 def merge(total: Stats, part: Stats, sign: int = 1) -> Stats:
@@ -113,7 +96,11 @@ def merge(total: Stats, part: Stats, sign: int = 1) -> Stats:
         current[0] += sign * n
         current[1] = [a + sign * b for a, b in zip(current[1], sums, strict=True)]
         current[2] = [a + sign * b for a, b in zip(current[2], products, strict=True)]
-    return {"m": measures, "a": alpha}
+    # A withdrawal is a change too: change counts only grow.
+    changes = dict(total.get("c", {}))
+    for key, count in part.get("c", {}).items():
+        changes[key] = changes.get(key, 0) + abs(sign) * count
+    return {"m": measures, "a": alpha, "c": changes}
 
 
 def add(session: Session, survey_id: int, cell: str, part: Stats, sign: int = 1) -> None:

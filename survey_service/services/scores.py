@@ -81,7 +81,7 @@ class _Report:
 
 def _raw_scores(session: Session, survey: Survey, rules: Rules) -> _Report:
     instrument = as_instrument(survey.instrument_version)
-    shown = snapshots.published(session, survey.id, min_n=rules.min_n)
+    shown = snapshots.published(session, survey.id)
     snapshot, cells, n = shown.snapshot, shown.cells, shown.n
     # The margins the snapshot was taken with: one state is never shown under two weightings.
     margins = snapshot.margins if snapshot is not None else {}
@@ -255,7 +255,30 @@ def _withheld(report: _Report, measure: str, rules: Rules) -> str | None:
         return "fewer_than_min_n"
     if measure in report.alike and n < 2 * rules.min_n:
         return "all_gave_the_same_answer"
+    # A figure over nearly the same people as a related one: an item and its dimension (one
+    # person skipped the item), or an index and its dimensions (one person lacks one). Solved
+    # together, the two give those few people's scores; the item, or the index, gives way.
+    for related in _related(report.instrument, measure):
+        other = report.counts.get(related, 0)
+        if other >= rules.min_n and 0 < abs(other - n) < rules.min_n:
+            return "nearly_the_same_respondents_as_a_related_figure"
     return None
+
+
+def _related(instrument: Instrument, measure: str) -> list[str]:
+    """The figures whose respondents must not differ from ``measure``'s by a few: an item's
+    dimensions, an index's dimensions."""
+    prefix, key = measure.split(":", 1)
+    if prefix == "item":
+        return [
+            f"dim:{rule.dimension}"
+            for rule in instrument.scoring.dimensions
+            if key in rule.item_ids
+        ]
+    if prefix == "idx":
+        index = next(i for i in instrument.scoring.indices if i.key == key)
+        return [f"dim:{dimension}" for dimension in index.dimensions]
+    return []
 
 
 def _publish(report: _Report, measure: str, rules: Rules) -> dict[str, Any]:
@@ -428,12 +451,10 @@ def _method(report: _Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "who all gave the same answer, is pooled with its margin's smallest other category "
         "and shares one weight",
         "reliability": "Cronbach's alpha with Feldt's interval (complete cases)",
-        "suppression": f"figures from fewer than {rules.min_n} respondents are withheld, and "
-        f"figures from fewer than {2 * rules.min_n} respondents who all gave the same answer "
-        "(suppression_reason says which)",
-        "answer_patterns": f"respondents whose pattern of answered questions is shared by "
-        f"fewer than {rules.min_n} are left out of every figure until enough share it; the "
-        "survey's n counts those in the figures",
+        "suppression": f"withheld: figures from fewer than {rules.min_n} respondents; from "
+        f"fewer than {2 * rules.min_n} who all gave the same answer; and items (indices) whose "
+        f"respondents differ by 1 to {rules.min_n - 1} from those of their dimension (one of "
+        "their dimensions); suppression_reason says which",
         "snapshots": f"figures come from the survey's published snapshot, which advances only "
         f"once at least {rules.min_n} responses have arrived or been withdrawn since the last; "
         f"a group of respondents who answered the same questions moves on only with at least "

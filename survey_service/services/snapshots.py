@@ -6,32 +6,28 @@ state under two weightings. Hence:
 
 - A submission or withdrawal replaces the survey's snapshot, in its own transaction, only
   once at least ``min_n`` responses have arrived or left since the snapshot was taken.
+- Within it, each figure (an item, dimension or index, and a dimension's Cronbach's α
+  statistics) moves on only when at least ``min_n`` of the responses behind *it* have
+  changed; otherwise it keeps the statistics it was last published with. (Ten new people of
+  whom four skipped an item would otherwise move that item by one person.)
 - The snapshot keeps the population margins in force when it was taken, and its figures are
   weighted by those: new margins apply from the next snapshot, so one state of the data is
   never published under two weightings (which, solved together, would give each group's
   total, and across snapshots one person's answers).
-- People who answered the same scored items form a *pattern class*. Figures over slightly
-  different sets of people can be solved together for the few in between: with everyone's
-  dimension score and every item of it published, one person who skipped an item has their
-  score in the difference. Every figure is a sum over whole pattern classes, so a class is
-  published only with at least ``min_n`` members (the others are left out of every figure
-  until enough share their pattern), and within a new snapshot a class moves on only once at
-  least ``min_n`` of its members have changed; otherwise it keeps its last published state.
 
-So any two figures ever published for a survey, and any total that figures can be solved
-for, differ by at least ``min_n`` respondents.
+So any two figures ever published for a survey differ by at least ``min_n`` respondents.
+(Figures of one snapshot over slightly different people, such as an item that one person
+skipped and its dimension, are the scores service's to withhold.)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,87 +36,46 @@ from survey_service.services import score_store
 from survey_service.services.score_store import Cells, Stats
 
 
-def publish_if_due(
-    session: Session, survey: Survey, *, min_n: int, today: date, pattern: str | None = None
-) -> bool:
-    """Publish a new snapshot, in the caller's transaction, if a pattern class has gathered
-    ``min_n`` changes since it was last published; returns whether it did.
+def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
+    """Replace the survey's snapshot when ``min_n`` or more changes have gathered since it
+    was taken; in the caller's transaction. Returns whether it did.
 
-    ``pattern``: the class a submission or withdrawal just changed, the only one that can
-    have become due (None: look at every class). The rows and their change counts are read in
-    one statement, so the snapshot is exactly the state its counts describe. Of two
-    concurrent transactions, the conditional UPDATE lets the first replace the snapshot; the
-    other reads again (now seeing the first's) and tries once more.
+    Most calls end after two small reads (the change counts). When due, the change count and
+    the cells are read again in one statement, so the snapshot is exactly the state its
+    change count describes. Of two concurrent transactions that both find a snapshot due,
+    the conditional UPDATE lets only the first replace it (the other's change counts towards
+    the next).
     """
-    for _attempt in range(2):
-        current = session.execute(
-            select(ScoreSnapshot.seq, ScoreSnapshot.changes).where(
-                ScoreSnapshot.survey_id == survey.id
-            )
-        ).first()
-        done: dict[str, int] = dict(current.changes or {}) if current is not None else {}
-        if pattern is not None:
-            changed = session.scalar(
-                select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
-                    ScoreAggregate.survey_id == survey.id, _in_class(pattern)
-                )
-            )
-            if (changed or 0) - done.get(pattern, 0) < min_n:
-                return False
-        if _replace(session, survey, current.seq if current else None, done, min_n, today):
-            return True
-    return False
-
-
-def _in_class(pattern: str) -> Any:
-    """SQL: the cell belongs to pattern class ``pattern`` (the pattern ends the cell key;
-    values are percent-encoded, so no value can end in one)."""
-    tail = f"{score_store.PATTERN}={pattern}"
-    return or_(ScoreAggregate.cell == tail, ScoreAggregate.cell.endswith(f";{tail}"))
-
-
-def _replace(
-    session: Session,
-    survey: Survey,
-    seq: int | None,
-    done: Mapping[str, int],
-    min_n: int,
-    today: date,
-) -> bool:
+    published_at = session.scalar(
+        select(ScoreSnapshot.changes).where(ScoreSnapshot.survey_id == survey.id)
+    )
+    live = session.scalar(
+        select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
+            ScoreAggregate.survey_id == survey.id
+        )
+    )
+    if (live or 0) - (published_at or 0) < min_n:
+        return False
     rows = session.execute(
         select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
         .where(ScoreAggregate.survey_id == survey.id)
         .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
     ).all()
-    live = _entries(rows)
-    now: dict[str, int] = defaultdict(int)
-    for cell, entry in live.items():
-        now[score_store.pattern_of(cell)] += entry.changes
-    moved = {p for p, count in now.items() if count - done.get(p, 0) >= min_n}
-    if not moved:
+    changes = sum(row.changes for row in rows)
+    current = session.get(ScoreSnapshot, survey.id, populate_existing=True)
+    if changes - (current.changes if current is not None else 0) < min_n:
         return False
-    previous = (
-        {}
-        if seq is None
-        else _stored(session.get_one(ScoreSnapshot, survey.id, populate_existing=True))
-    )
-    # Each class as it moves on, or as last published; a class no longer in the live rows at
-    # all (rebuilt by a rescore) is gone.
-    entries = {c: e for c, e in live.items() if score_store.pattern_of(c) in moved}
-    entries |= {
-        c: e
-        for c, e in previous.items()
-        if score_store.pattern_of(c) in now and score_store.pattern_of(c) not in moved
-    }
-    changes = {p: now[p] if p in moved else done[p] for p in now if p in moved or p in done}
+    cells = score_store.merged_by_cell(rows)
+    if current is not None:
+        cells = _keep_figures_that_moved_too_little(cells, _merged(current.cells), min_n)
     values = {
         "changes": changes,
-        "n": sum(entry.n for entry in entries.values()),
+        "n": sum(n for n, _stats in cells.values()),
         "taken_on": today,
         "margins": dict(survey.population_margins or {}),
-        "cells": [[cell, e.n, e.stats, e.changes] for cell, e in sorted(entries.items())],
+        "cells": [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if _any(n, stats)],
     }
-    if seq is None:
+    if current is None:
         dialect = session.get_bind().dialect.name
         insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
         result = session.execute(
@@ -131,8 +86,8 @@ def _replace(
     else:
         result = session.execute(
             update(ScoreSnapshot)
-            .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == seq)
-            .values(seq=seq + 1, **values)
+            .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
+            .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
         )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -140,8 +95,8 @@ def _replace(
 
 @dataclass(frozen=True)
 class Published:
-    """What readers may be shown of a survey: its snapshot (None before the first) and the
-    cells of its pattern classes with at least ``min_n`` members, as ``cell -> (n, stats)``."""
+    """What readers may be shown of a survey: its snapshot (None before the first) and its
+    cells as ``cell -> (n, stats)``."""
 
     snapshot: ScoreSnapshot | None
     cells: Cells
@@ -151,48 +106,56 @@ class Published:
         return sum(n for n, _stats in self.cells.values())
 
 
-def published(session: Session, survey_id: int, *, min_n: int) -> Published:
+def published(session: Session, survey_id: int) -> Published:
     snapshot = session.get(ScoreSnapshot, survey_id)
     if snapshot is None:
         return Published(None, {})
-    entries = _stored(snapshot)
-    sizes: dict[str, int] = defaultdict(int)
-    for cell, entry in entries.items():
-        sizes[score_store.pattern_of(cell)] += entry.n
-    cells = {
-        cell: (entry.n, entry.stats)
-        for cell, entry in entries.items()
-        if entry.n > 0 and sizes[score_store.pattern_of(cell)] >= min_n
-    }
-    return Published(snapshot, cells)
+    return Published(snapshot, _merged(snapshot.cells))
 
 
-@dataclass(frozen=True)
-class _Entry:
-    n: int
-    stats: Stats
-    changes: int
+def _merged(entries: Iterable[Any]) -> Cells:
+    cells: Cells = {}
+    for cell, n, stats in entries:
+        count, merged = cells.get(cell, (0, {}))
+        cells[cell] = (count + int(n), score_store.merge(merged, stats or {}))
+    return {cell: value for cell, value in cells.items() if _any(*value)}
 
 
-def _entries(rows: Iterable[Any]) -> dict[str, _Entry]:
-    """Stripe rows (``cell``, ``n``, ``stats``, ``changes``) merged into one entry per cell."""
-    out: dict[str, _Entry] = {}
-    for row in rows:
-        entry = out.get(row.cell, _Entry(0, {}, 0))
-        out[row.cell] = _Entry(
-            entry.n + row.n,
-            score_store.merge(entry.stats, row.stats or {}),
-            entry.changes + row.changes,
-        )
+def _any(n: int, stats: Stats) -> bool:
+    """A cell worth keeping: respondents now, or a figure kept from before."""
+    return n > 0 or any(t[0] > 0 for t in stats.get("m", {}).values()) or bool(stats.get("a"))
+
+
+def _changes(cells: Cells) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for _n, stats in cells.values():
+        for key, count in stats.get("c", {}).items():
+            totals[key] = totals.get(key, 0) + int(count)
+    return totals
+
+
+def _keep_figures_that_moved_too_little(live: Cells, previous: Cells, min_n: int) -> Cells:
+    """``live``, except that each figure with 1 to ``min_n - 1`` changes since ``previous``
+    keeps its statistics (and change count) from ``previous``."""
+    now, before = _changes(live), _changes(previous)
+    kept = {k for k in now.keys() | before.keys() if 0 < now.get(k, 0) - before.get(k, 0) < min_n}
+    if not kept:
+        return live
+    out: Cells = {}
+    for cell in live.keys() | previous.keys():
+        n, stats = live.get(cell, (0, {}))
+        old = previous.get(cell, (0, {}))[1]
+        out[cell] = (n, _swap(stats, old, kept))
     return out
 
 
-def _stored(snapshot: ScoreSnapshot) -> dict[str, _Entry]:
-    """A snapshot's cells; those written before change counts were kept count their n."""
-    rows = [
-        SimpleNamespace(
-            cell=e[0], n=int(e[1]), stats=e[2], changes=int(e[3] if len(e) > 3 else e[1])
-        )
-        for e in snapshot.cells
-    ]
-    return _entries(rows)
+def _swap(stats: Mapping[str, Any], old: Mapping[str, Any], kept: set[str]) -> Stats:
+    """``stats`` with the figures in ``kept`` (measure keys, ``alpha:<dimension>``) taken
+    from ``old`` instead."""
+    measures = {k: v for k, v in stats.get("m", {}).items() if k not in kept}
+    measures |= {k: v for k, v in old.get("m", {}).items() if k in kept}
+    alpha = {d: v for d, v in stats.get("a", {}).items() if score_store.alpha_key(d) not in kept}
+    alpha |= {d: v for d, v in old.get("a", {}).items() if score_store.alpha_key(d) in kept}
+    changes = {k: v for k, v in stats.get("c", {}).items() if k not in kept}
+    changes |= {k: v for k, v in old.get("c", {}).items() if k in kept}
+    return {"m": measures, "a": alpha, "c": changes}

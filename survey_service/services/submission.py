@@ -173,14 +173,13 @@ def submit(
         raise SubmissionRefused(403, str(exc)) from exc
     except invitations.InvitationUsed as exc:
         raise SubmissionRefused(409, str(exc)) from exc
-    pattern = score_store.answer_pattern(instrument, scores)
     score_store.add(
         session,
         survey.id,
-        score_store.cell_of(attributes, pattern),
+        score_store.cell_of(attributes),
         score_store.contribution(instrument, scores),
     )
-    snapshots.publish_if_due(session, survey, min_n=min_n, today=day, pattern=pattern)
+    snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
 
 
@@ -197,18 +196,17 @@ def withdraw(session: Session, code: str, *, min_n: int, today: date | None = No
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
     attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
-    pattern = score_store.answer_pattern(instrument, scores)
     score_store.add(
         session,
         survey.id,
-        score_store.cell_of(attributes, pattern),
+        score_store.cell_of(attributes),
         score_store.contribution(instrument, scores),
         sign=-1,
     )
     session.delete(response)
     session.flush()
     day = today or datetime.now(UTC).date()
-    snapshots.publish_if_due(session, survey, min_n=min_n, today=day, pattern=pattern)
+    snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return True
 
 

@@ -64,8 +64,10 @@ class FigureSchema(Schema):
     suppression_reason = ma.fields.String(
         allow_none=True,
         metadata={
-            "description": "why it is withheld: fewer_than_min_n, or all_gave_the_same_answer "
-            "(fewer than 2 x min_n respondents, every one with the same score)"
+            "description": "why it is withheld: fewer_than_min_n; all_gave_the_same_answer "
+            "(fewer than 2 x min_n respondents, every one with the same score); or "
+            "nearly_the_same_respondents_as_a_related_figure (an item whose respondents differ "
+            "by 1 to min_n - 1 from its dimension's, an index from one of its dimensions')"
         },
     )
     imprecise = ma.fields.Boolean(
