@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import flask_smorest
-from flask import Flask
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
 
+from survey_service.auth import require_roles
+from survey_service.http_errors import abort
+
+__all__ = ["BEARER_AUTH", "Api", "Blueprint", "abort"]
+
 BEARER_AUTH = "bearerAuth"
-
-
-def abort(
-    status: int,
-    message: str,
-    *,
-    errors: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> NoReturn:
-    """End the request with the JSON error payload ``{code, status, message[, errors]}``."""
-    extra: dict[str, Any] = {}
-    if errors is not None:
-        extra["errors"] = dict(errors)
-    if headers is not None:
-        extra["headers"] = dict(headers)
-    flask_smorest.abort(status, message=message, **extra)
-    raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
 class Parser(FlaskParser):
@@ -52,7 +39,6 @@ class Blueprint(flask_smorest.Blueprint):
 
     def requires(self, *roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Let only callers whose key has one of ``roles`` in; document it in OpenAPI."""
-        from survey_service.auth import require_roles
 
         def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
             wrapped = require_roles(*roles)(func)
@@ -83,16 +69,3 @@ def _flatten_locations(errors: Any) -> Any:
         if location in ("json", "query", "querystring", "form") and isinstance(inner, dict):
             return inner
     return errors
-
-
-def init_api(app: Flask) -> Api:
-    """Attach a fresh Api to ``app`` (one per app: the spec is built per app)."""
-    from survey_service.resources import register
-
-    api = Api(app)
-    api.spec.components.security_scheme(
-        BEARER_AUTH,
-        {"type": "http", "scheme": "bearer", "description": "An API key from `keys create`"},
-    )
-    register(app, api)
-    return api

@@ -1,53 +1,28 @@
-"""API keys: how they look, how they are checked, and the role decorator.
+"""API keys at the door: checking the ``Authorization`` header, and the role decorator.
 
-A key is ``svk_<prefix>_<secret>``. The prefix finds the row; only a sha256 of the secret is
-stored, and it is compared in constant time, so neither the database nor the timing of a
-failed attempt tells what a key is.
+The prefix of a key finds its row; only a sha256 of the secret is stored
+(``services/keys.py``), and it is compared in constant time, so neither the database nor the
+timing of a failed attempt tells what a key is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import g, request
 from sqlalchemy import select
 
-from survey_service.api import abort
 from survey_service.db import db
+from survey_service.http_errors import abort
 from survey_service.models import ApiKey
+from survey_service.services.access import Principal
+from survey_service.services.keys import KEY_PREFIX, hash_secret
 
-KEY_PREFIX = "svk_"
 _DUMMY_HASH = hashlib.sha256(b"no such key").hexdigest()
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the key's role and, for a municipality key, its municipality."""
-
-    key_id: int
-    role: str
-    municipality_number: str | None
-    label: str
-
-    def may_see_municipality(self, number: str) -> bool:
-        return self.role != "municipality" or self.municipality_number == number
-
-
-def new_key() -> tuple[str, str, str]:
-    """A fresh key: (the full key to show once, its prefix, the hash to store)."""
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
-    return f"{KEY_PREFIX}{prefix}_{secret}", prefix, hash_secret(secret)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def authenticate(header: str | None) -> Principal | None:

@@ -210,7 +210,7 @@ def keys_group() -> None:
 def keys_create(role: str, municipality: str | None, name: str) -> None:
     """Create an API key; the key alone is the last line of output."""
     from survey_service.db import db
-    from survey_service.services.keys import KeyError_, create_key
+    from survey_service.services.keys import KeyRefused, create_key
 
     app = _app()
     with app.app_context():
@@ -218,7 +218,7 @@ def keys_create(role: str, municipality: str | None, name: str) -> None:
             key, plain = create_key(
                 db.session, role=role, municipality=municipality, name=name, actor="cli"
             )
-        except KeyError_ as exc:
+        except KeyRefused as exc:
             raise click.ClickException(str(exc)) from exc
         except Exception as exc:
             raise click.ClickException(

@@ -1,81 +1,33 @@
-"""The database: one engine per app, one session per request, a declarative base.
+"""The database in the web app: one engine per app, one session per request.
 
 The request owns the transaction: views commit, services and models never do. A request
 that ends with an exception is rolled back before its session closes, so nothing is
-half-stored.
+half-stored. GET, HEAD and OPTIONS requests begin their transactions as readers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from contextvars import Token
 
-from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import JSON, Engine, MetaData, create_engine, event
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-# Deterministic constraint names, so migrations can name what they alter or drop.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from survey_service.database import Base, JSONType, declare_writes, forget_writes, make_engine
 
-#: JSON that is JSONB on PostgreSQL (indexable, compact) and JSON text elsewhere.
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+__all__ = ["Base", "Database", "JSONType", "db"]
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine with the settings each backend needs to be safe under concurrency."""
-    if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            echo=echo,
-            # Several threads of one worker share the pool; the file is the shared state.
-            connect_args={"check_same_thread": False, "timeout": 30},
-        )
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take it over.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # A writing request takes the write lock at BEGIN (IMMEDIATE), so two writers queue
-        # on the busy timeout instead of failing with "database is locked" when the second
-        # tries to upgrade a read lock. Reading requests keep WAL's concurrent readers.
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class Database:
     """Flask extension holding the engine and the per-request session."""
 
-    def __init__(self) -> None:
-        self.engines: dict[int, Engine] = {}
-
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["SURVEY_DATABASE_URL"], echo=app.config["SURVEY_SQL_ECHO"])
         app.extensions["survey_db"] = (engine, sessionmaker(bind=engine, expire_on_commit=False))
+        app.before_request(_declare_intent)
+        app.teardown_request(_forget_intent)
         app.teardown_appcontext(_close_session)
 
     @property
@@ -92,6 +44,16 @@ class Database:
             session = factory()
             g._survey_session = session
         return session
+
+
+def _declare_intent() -> None:
+    g._survey_writes = declare_writes(request.method not in READING_METHODS)
+
+
+def _forget_intent(_exc: BaseException | None) -> None:
+    token: Token[bool] | None = g.pop("_survey_writes", None)
+    if token is not None:
+        forget_writes(token)
 
 
 def _close_session(exc: BaseException | None) -> None:

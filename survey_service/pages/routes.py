@@ -19,8 +19,6 @@ whose ``frame-ancestors`` are exactly the survey's embed origins.
 from __future__ import annotations
 
 import logging
-import math
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -49,10 +47,17 @@ from survey_service.pages.form import (
     read_respondent,
 )
 from survey_service.pages.texts import language_or_default, texts_for
-from survey_service.services import form_counter, invitations, submission
+from survey_service.services import form_counter, submission
+from survey_service.services.errors import (
+    AnswersInvalid,
+    InvitationInvalid,
+    InvitationRequired,
+    InvitationUsed,
+    ServiceError,
+    SurveyNotOpen,
+)
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.rate_limit import take
-from survey_service.services.surveys import accepting_responses
+from survey_service.throttle import retry_after, wait_seconds
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +122,10 @@ def form(public_id: str) -> Any:
     lang = language_or_default(request.args.get("lang"), survey.default_language)
     token = request.args.get("token") or None
     g.frame_ancestors = survey.embed_origins
-    refusal = _refusal_before_answering(survey, token)
-    if refusal is not None:
-        return _message_page(survey, lang, *refusal)
+    try:
+        submission.ensure_admitted(db.session, survey, token)
+    except ServiceError as exc:
+        return _message_page(survey, lang, *_refusal(exc))
     page = _form_page(survey, lang, token=token, submission_id=str(uuid.uuid4()))
     _count_opened(survey.id)
     return page, 200
@@ -137,13 +143,10 @@ def submit_form(public_id: str) -> Any:
     g.frame_ancestors = survey.embed_origins
     submission_id = _submission_id(request.form.get("submission_id"))
 
-    per_minute = current_app.config.get("SURVEY_RATE_LIMIT_PER_MINUTE") or 0
-    app_id = id(current_app._get_current_object())  # type: ignore[attr-defined]
-    # The same per-survey bucket as the JSON API's (services/rate_limit.py).
-    wait = take(app_id, survey.public_id, per_minute, time.monotonic()) if per_minute > 0 else 0
+    wait = wait_seconds(survey.public_id)  # the same per-survey bucket as the JSON API's
     if wait > 0:
         page, status = _message_page(survey, lang, 429, "busy")
-        return page, status, {"Retry-After": str(math.ceil(wait))}
+        return page, status, retry_after(wait)
 
     instrument = as_instrument(survey.instrument_version)
     answers = read_answers(request.form, instrument, survey.audience)
@@ -163,20 +166,21 @@ def submit_form(public_id: str) -> Any:
             secret=current_app.config["SURVEY_SECRET_KEY"],
             min_n=current_app.config["SURVEY_MIN_N"],
         )
-    except submission.SubmissionRefused as exc:
+    except AnswersInvalid as exc:
         db.session.rollback()
-        if exc.status == 422:
-            page = _form_page(
-                survey,
-                lang,
-                token=token,
-                submission_id=submission_id,
-                answers=answers,
-                respondent=respondent,
-                errors=exc.errors or {},
-            )
-            return page, 422
-        return _message_page(survey, lang, *_refusal_page(survey, exc, token))
+        page = _form_page(
+            survey,
+            lang,
+            token=token,
+            submission_id=submission_id,
+            answers=answers,
+            respondent=respondent,
+            errors=exc.errors,
+        )
+        return page, 422
+    except ServiceError as exc:
+        db.session.rollback()
+        return _message_page(survey, lang, *_refusal(exc))
     db.session.commit()
     return _thanks_page(survey, lang, receipt), 201 if receipt.created else 200
 
@@ -194,32 +198,17 @@ def _submission_id(raw: str | None) -> str:
         return str(uuid.uuid4())
 
 
-def _refusal_before_answering(survey: Survey, token: str | None) -> tuple[int, str] | None:
-    """Why the form cannot be answered, found before the respondent spends time on it."""
-    if not accepting_responses(survey):
-        return 409, "not_open" if survey.status == "draft" else "closed"
-    if survey.access != "invitation":
-        return None
-    if not token:
+def _refusal(error: ServiceError) -> tuple[int, str]:
+    """The status and message page for a submission the service refused."""
+    if isinstance(error, SurveyNotOpen):
+        return 409, "not_open" if error.reason == "draft" else "closed"
+    if isinstance(error, InvitationRequired):
         return 403, "invitation"
-    state = invitations.token_state(db.session, survey, token)
-    if state is invitations.TokenState.INVALID:
+    if isinstance(error, InvitationInvalid):
         return 403, "invalid_token"
-    if state is invitations.TokenState.USED:
+    if isinstance(error, InvitationUsed):
         return 409, "used_token"
-    return None
-
-
-def _refusal_page(
-    survey: Survey, exc: submission.SubmissionRefused, token: str | None
-) -> tuple[int, str]:
-    if exc.status == 409:
-        if accepting_responses(survey):
-            return 409, "used_token"
-        return 409, "not_open" if survey.status == "draft" else "closed"
-    if exc.status == 403:
-        return 403, "invalid_token" if token else "invitation"
-    return exc.status, "closed"  # pragma: no cover - the service refuses with these only
+    raise error
 
 
 def _count_opened(survey_id: int) -> None:

@@ -1,22 +1,31 @@
-"""HTTP resources: one folder per resource with its routes and schemas."""
+"""HTTP resources: one folder per resource with its routes and schemas, registered on a
+fresh :class:`~survey_service.api.Api` per app (the OpenAPI document is built per app)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from survey_service.api import Api
+from survey_service.api import BEARER_AUTH, Api
+from survey_service.http_errors import service_error_response
+from survey_service.resources import docs, health
+from survey_service.resources.audit.routes import blp as audit
+from survey_service.resources.exports.routes import blp as exports
+from survey_service.resources.instruments.routes import blp as instruments
+from survey_service.resources.municipalities.routes import blp as municipalities
+from survey_service.resources.public.routes import blp as public
+from survey_service.resources.scores.routes import blp as scores
+from survey_service.resources.surveys.routes import blp as surveys
+from survey_service.services.errors import ServiceError
 
 
-def register(app: Flask, api: Api) -> None:
-    from survey_service.resources import docs, health
-    from survey_service.resources.audit.routes import blp as audit
-    from survey_service.resources.exports.routes import blp as exports
-    from survey_service.resources.instruments.routes import blp as instruments
-    from survey_service.resources.municipalities.routes import blp as municipalities
-    from survey_service.resources.public.routes import blp as public
-    from survey_service.resources.scores.routes import blp as scores
-    from survey_service.resources.surveys.routes import blp as surveys
-
+def init_api(app: Flask) -> Api:
+    """Attach a fresh Api to ``app`` with every resource, and map the core's errors."""
+    api = Api(app)
+    api.spec.components.security_scheme(
+        BEARER_AUTH,
+        {"type": "http", "scheme": "bearer", "description": "An API key from `keys create`"},
+    )
+    app.register_error_handler(ServiceError, service_error_response)
     health.init_app(app)
     docs.init_app(app)
     api.register_blueprint(municipalities, url_prefix="/api/v1/municipalities")
@@ -26,3 +35,4 @@ def register(app: Flask, api: Api) -> None:
     api.register_blueprint(scores, url_prefix="/api/v1/scores")
     api.register_blueprint(exports, url_prefix="/api/v1/exports")
     api.register_blueprint(audit, url_prefix="/api/v1/audit")
+    return api

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime
-from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from survey_service.database import upsert
 from survey_service.models import FormCounter
 
 #: Rows per survey and day; reading sums them (``services/fieldwork.py``).
@@ -28,11 +27,7 @@ def count_opened(session: Session, survey_id: int, *, today: date | None = None)
     """
     day = (today or datetime.now(UTC).date()).isoformat()
     values = {"survey_id": survey_id, "day": day, "stripe": random.randrange(STRIPES), "opened": 1}
-    statement: Any
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(FormCounter).values(**values)
-    else:
-        statement = sqlite.insert(FormCounter).values(**values)
+    statement = upsert(session, FormCounter).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["survey_id", "day", "stripe"],
         set_={"opened": FormCounter.opened + 1},

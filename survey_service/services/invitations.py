@@ -19,33 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from enum import Enum
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import Invitation, InvitationLedger, Survey
 from survey_service.models._types import utcnow
 from survey_service.services import audit
+from survey_service.services.errors import InvitationInvalid, InvitationUsed
 
-
-class InvitationError(Exception):
-    """A token cannot admit a response."""
-
-
-class InvitationInvalid(InvitationError):
-    """No invitation of this survey has the token."""
-
-
-class InvitationUsed(InvitationError):
-    """The invitation has admitted a response already."""
-
-
-class TokenState(Enum):
-    INVALID = "invalid"
-    UNUSED = "unused"
-    USED = "used"
+INVALID = "This invitation link is not valid for this survey."
+USED = "This invitation has been used already; each can answer once."
 
 
 def token_hash(token: str) -> str:
@@ -77,15 +62,15 @@ def create_invitations(session: Session, survey: Survey, count: int, *, actor: s
     return tokens
 
 
-def token_state(session: Session, survey: Survey, token: str) -> TokenState:
-    """Whether ``token`` may still answer ``survey`` (read only: for showing the form)."""
+def ensure_unused(session: Session, survey: Survey, token: str) -> None:
+    """Raise :class:`InvitationInvalid` or :class:`InvitationUsed` unless ``token`` may still
+    answer ``survey`` (read only: for showing the form)."""
     number = _number(session, survey, token)
     if number is None:
-        return TokenState.INVALID
+        raise InvitationInvalid(INVALID)
     ledger = session.get(InvitationLedger, survey.id)
     if ledger is not None and _is_set(ledger.spent, number):
-        return TokenState.USED
-    return TokenState.UNUSED
+        raise InvitationUsed(USED)
 
 
 def record_submission(session: Session, survey: Survey, token: str | None) -> None:
@@ -105,7 +90,7 @@ def record_submission(session: Session, survey: Survey, token: str | None) -> No
         return
     number = _number(session, survey, token)
     if number is None:
-        raise InvitationInvalid("This invitation link is not valid for this survey.")
+        raise InvitationInvalid(INVALID)
     ledger = session.scalar(
         select(InvitationLedger)
         .where(InvitationLedger.survey_id == survey.id)
@@ -114,7 +99,7 @@ def record_submission(session: Session, survey: Survey, token: str | None) -> No
     )
     assert ledger is not None  # made with the survey's first invitation
     if _is_set(ledger.spent, number):
-        raise InvitationUsed("This invitation has been used already; each can answer once.")
+        raise InvitationUsed(USED)
     spent = bytearray(ledger.spent)
     spent[number // 8] |= 1 << (number % 8)
     ledger.spent = bytes(spent)
@@ -143,9 +128,7 @@ def _is_set(bitmap: bytes, number: int) -> bool:
 def _locked_ledger(session: Session, survey_id: int) -> InvitationLedger:
     """The survey's ledger row, locked for the rest of the transaction (made if missing)."""
     values = {"survey_id": survey_id, "issued": 0, "used": 0, "spent": b""}
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert_(InvitationLedger).values(**values).on_conflict_do_nothing())
+    insert_ignoring_duplicates(session, InvitationLedger, values)
     ledger = session.scalar(
         select(InvitationLedger)
         .where(InvitationLedger.survey_id == survey_id)

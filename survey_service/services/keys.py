@@ -1,17 +1,37 @@
-"""Creating and revoking API keys."""
+"""API keys: how they look, and making them.
+
+A key is ``svk_<prefix>_<secret>``. The prefix finds the row; only a sha256 of the secret is
+stored, so the database never holds a usable key.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from sqlalchemy.orm import Session
 
-from survey_service.auth import new_key
 from survey_service.models import ApiKey, Municipality
 from survey_service.models.key import ROLES
 from survey_service.services import audit
+from survey_service.services.errors import Invalid
+
+KEY_PREFIX = "svk_"
 
 
-class KeyError_(ValueError):
+class KeyRefused(Invalid):
     """A key cannot be made as asked; the message says why and what to do."""
+
+
+def new_key() -> tuple[str, str, str]:
+    """A fresh key: (the full key to show once, its prefix, the hash to store)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{KEY_PREFIX}{prefix}_{secret}", prefix, hash_secret(secret)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def create_key(
@@ -19,17 +39,17 @@ def create_key(
 ) -> tuple[ApiKey, str]:
     """Store a new key and return it with its one-time plain text."""
     if role not in ROLES:
-        raise KeyError_(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+        raise KeyRefused(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
     if role == "municipality":
         if not municipality:
-            raise KeyError_("a municipality key needs --municipality NNNN (a kommunenummer)")
+            raise KeyRefused("a municipality key needs --municipality NNNN (a kommunenummer)")
         if session.get(Municipality, municipality) is None:
-            raise KeyError_(
+            raise KeyRefused(
                 f"no municipality {municipality!r}; run 'survey-service init' first, and give "
                 "the 4-digit kommunenummer, e.g. 0301"
             )
     elif municipality:
-        raise KeyError_(f"only a municipality key is bound to a municipality, not a {role} key")
+        raise KeyRefused(f"only a municipality key is bound to a municipality, not a {role} key")
     plain, prefix, secret_hash = new_key()
     key = ApiKey(
         prefix=prefix,

@@ -1,37 +1,17 @@
 """A per-survey ceiling on submissions, without cookies or IP addresses.
 
 A token bucket per survey and worker process: ``SURVEY_RATE_LIMIT_PER_MINUTE`` submissions a
-minute on average, bursts up to the same number. Above it: 429 with ``Retry-After``. It
-protects a survey from a flood (a script hammering one link), not from a patient adversary;
-it stores nothing about who sent what.
+minute on average, bursts up to the same number (the web edge, ``throttle.py``, answers 429
+with ``Retry-After`` above it). It protects a survey from a flood (a script hammering one
+link), not from a patient adversary; it stores nothing about who sent what.
 """
 
 from __future__ import annotations
 
-import math
 import threading
-import time
-
-from flask import current_app
-
-from survey_service.api import abort
 
 _lock = threading.Lock()
 _buckets: dict[tuple[int, str], tuple[float, float]] = {}
-
-
-def check_rate(key: str) -> None:
-    per_minute = current_app.config.get("SURVEY_RATE_LIMIT_PER_MINUTE") or 0
-    if per_minute <= 0:
-        return
-    app_id = id(current_app._get_current_object())  # type: ignore[attr-defined]
-    wait = take(app_id, key, per_minute, time.monotonic())
-    if wait > 0:
-        abort(
-            429,
-            message="This survey is receiving too many responses right now; try again shortly.",
-            headers={"Retry-After": str(math.ceil(wait))},
-        )
 
 
 def take(app_id: int, key: str, per_minute: float, now: float) -> float:

@@ -62,13 +62,11 @@ def rescore(
                 "dimensions": scores.dimension_scores,
                 "indices": scores.index_scores,
             }
-            attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
-            cell = score_store.cell_of(attributes)
-            n, stats = cells.get(cell, (0, {}))
-            cells[cell] = (
-                n + 1,
-                score_store.merge(stats, score_store.contribution(instrument, scores)),
+            cell, part = score_store.part_of(
+                instrument, scores, score_store.attributes_of(response)
             )
+            n, stats = cells.get(cell, (0, {}))
+            cells[cell] = (n + 1, score_store.merge(stats, part))
         last_id = batch[-1].id
         done += len(batch)
         session.flush()

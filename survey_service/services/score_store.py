@@ -19,11 +19,11 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from survey_service.database import insert_ignoring_duplicates
 from survey_service.instruments import Instrument, ResponseScores
-from survey_service.models import ScoreAggregate
+from survey_service.models import Response, ScoreAggregate
 
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
 STRIPES = 8
@@ -103,6 +103,32 @@ def merge(total: Stats, part: Stats, sign: int = 1) -> Stats:
     return {"m": measures, "a": alpha, "c": changes}
 
 
+def attributes_of(response: Response) -> dict[str, str | None]:
+    """A stored response's respondent attributes, as ``cell_of`` takes them."""
+    return {name: getattr(response, name) for name in ATTRIBUTES}
+
+
+def part_of(
+    instrument: Instrument, scores: ResponseScores, attributes: Mapping[str, str | None]
+) -> tuple[str, Stats]:
+    """A response's cell and what it adds there."""
+    return cell_of(attributes), contribution(instrument, scores)
+
+
+def fold(
+    session: Session,
+    survey_id: int,
+    instrument: Instrument,
+    scores: ResponseScores,
+    attributes: Mapping[str, str | None],
+    *,
+    sign: int = 1,
+) -> None:
+    """Add a response to its survey's aggregates (``sign=-1``: take it out again)."""
+    cell, part = part_of(instrument, scores, attributes)
+    add(session, survey_id, cell, part, sign)
+
+
 def add(session: Session, survey_id: int, cell: str, part: Stats, sign: int = 1) -> None:
     """Fold ``part`` into one stripe of the cell, inside the caller's transaction."""
     stripe = random.randrange(STRIPES)
@@ -140,13 +166,7 @@ def _insert_empty(session: Session, survey_id: int, cell: str, stripe: int) -> N
         "changes": 0,
         "stats": {},
     }
-    dialect = session.get_bind().dialect.name
-    table = ScoreAggregate
-    if dialect == "postgresql":
-        statement: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    session.execute(statement)
+    insert_ignoring_duplicates(session, ScoreAggregate, values)
 
 
 def merged_by_cell(rows: Iterable[Any]) -> Cells:

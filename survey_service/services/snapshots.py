@@ -28,9 +28,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import ScoreAggregate, ScoreSnapshot, Survey
 from survey_service.services import score_store
 from survey_service.services.score_store import Cells, Stats
@@ -76,12 +76,8 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
         "cells": [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if _any(n, stats)],
     }
     if current is None:
-        dialect = session.get_bind().dialect.name
-        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        result = session.execute(
-            insert_(ScoreSnapshot)
-            .values(survey_id=survey.id, seq=1, **values)
-            .on_conflict_do_nothing()
+        result = insert_ignoring_duplicates(
+            session, ScoreSnapshot, {"survey_id": survey.id, "seq": 1, **values}
         )
     else:
         result = session.execute(
@@ -90,7 +86,7 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
             .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
         )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 @dataclass(frozen=True)

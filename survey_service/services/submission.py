@@ -32,18 +32,9 @@ from survey_service.instruments import (
 )
 from survey_service.models import Response, Survey
 from survey_service.services import invitations, score_store, snapshots
+from survey_service.services.errors import AnswersInvalid, InvitationRequired, SurveyNotOpen
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import accepting_responses
-
-
-class SubmissionRefused(Exception):
-    """The submission cannot be accepted: ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str, errors: Mapping[str, list[str]] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = dict(errors) if errors else None
 
 
 @dataclass(frozen=True)
@@ -104,8 +95,8 @@ def submit(
 
     if _already_stored(session, survey.id, submission_hash):
         return Receipt(receipt, created=False)
-    if check_open and not accepting_responses(survey):
-        raise SubmissionRefused(409, _not_open_message(survey))
+    if check_open:
+        ensure_open(survey)
 
     instrument = as_instrument(survey.instrument_version)
     respondent = {k: v for k, v in (payload.get("respondent") or {}).items() if v is not None}
@@ -129,11 +120,10 @@ def submit(
         errors: dict[str, list[str]] = {}
         for problem in exc.problems:
             errors.setdefault(problem.path, []).append(problem.message)
-        raise SubmissionRefused(422, "Some answers are not valid.", errors) from exc
+        raise AnswersInvalid("Some answers are not valid.", errors) from exc
     if not answers:
         # An empty questionnaire would count as a respondent and say nothing.
-        raise SubmissionRefused(
-            422,
+        raise AnswersInvalid(
             "Some answers are not valid.",
             {"answers": ["Answer at least one question before sending."]},
         )
@@ -141,9 +131,7 @@ def submit(
 
     token = payload.get("token")
     if survey.access == "invitation" and not token:
-        raise SubmissionRefused(
-            403, "This survey is by invitation only: use the link from your invitation."
-        )
+        raise InvitationRequired(INVITATION_ONLY)
 
     scores = score_response(instrument, answers)
     attributes = {name: respondent.get(name) for name in score_store.ATTRIBUTES}
@@ -167,18 +155,8 @@ def submit(
         if _already_stored(session, survey.id, submission_hash):
             return Receipt(receipt, created=False)
         raise
-    try:
-        invitations.record_submission(session, survey, token or None)
-    except invitations.InvitationInvalid as exc:
-        raise SubmissionRefused(403, str(exc)) from exc
-    except invitations.InvitationUsed as exc:
-        raise SubmissionRefused(409, str(exc)) from exc
-    score_store.add(
-        session,
-        survey.id,
-        score_store.cell_of(attributes),
-        score_store.contribution(instrument, scores),
-    )
+    invitations.record_submission(session, survey, token or None)
+    score_store.fold(session, survey.id, instrument, scores, attributes)
     snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
 
@@ -195,13 +173,8 @@ def withdraw(session: Session, code: str, *, min_n: int, today: date | None = No
     assert survey is not None
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
-    attributes = {name: getattr(response, name) for name in score_store.ATTRIBUTES}
-    score_store.add(
-        session,
-        survey.id,
-        score_store.cell_of(attributes),
-        score_store.contribution(instrument, scores),
-        sign=-1,
+    score_store.fold(
+        session, survey.id, instrument, scores, score_store.attributes_of(response), sign=-1
     )
     session.delete(response)
     session.flush()
@@ -221,9 +194,29 @@ def _already_stored(session: Session, survey_id: int, submission_hash: str) -> b
     )
 
 
-def _not_open_message(survey: Survey) -> str:
+INVITATION_ONLY = "This survey is by invitation only: use the link from your invitation."
+
+
+def ensure_open(survey: Survey) -> None:
+    """Raise :class:`SurveyNotOpen` (with the reason) unless the survey accepts responses."""
+    if accepting_responses(survey):
+        return
     if survey.status == "draft":
-        return "This survey has not opened yet."
+        raise SurveyNotOpen("This survey has not opened yet.", "draft")
     if survey.status == "closed":
-        return "This survey is closed and no longer accepts responses."
-    return "This survey is not accepting responses at this time (outside its opening period)."
+        raise SurveyNotOpen("This survey is closed and no longer accepts responses.", "closed")
+    raise SurveyNotOpen(
+        "This survey is not accepting responses at this time (outside its opening period).",
+        "outside_period",
+    )
+
+
+def ensure_admitted(session: Session, survey: Survey, token: str | None) -> None:
+    """Before anyone spends time on the form: raise what a submission would, about the
+    survey being open and the invitation (read only; the token is spent on submission)."""
+    ensure_open(survey)
+    if survey.access != "invitation":
+        return
+    if not token:
+        raise InvitationRequired(INVITATION_ONLY)
+    invitations.ensure_unused(session, survey, token)

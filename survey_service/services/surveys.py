@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_service.auth import Principal
 from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
 from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
 from survey_service.services import audit
+from survey_service.services.access import Principal, visible_surveys
+from survey_service.services.errors import Conflict, Forbidden, Invalid
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
 
 #: Allowed status changes: the lifecycle is draft -> open -> closed.
 TRANSITIONS = {("draft", "open"), ("open", "closed"), ("draft", "closed")}
 
 
-class SurveyInvalid(ValueError):
+class SurveyInvalid(Invalid):
     """Field-level problems with a survey: ``errors`` maps a field to its messages."""
 
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = dict(errors)
 
-
-class SurveyConflict(Exception):
+class SurveyConflict(Conflict):
     """The change is not possible in the survey's current state."""
 
 
@@ -42,9 +39,39 @@ class _Problems:
     def add(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
 
-    def raise_any(self) -> None:
+    def raise_any(self, message: str) -> None:
         if self.errors:
-            raise SurveyInvalid(self.errors)
+            raise SurveyInvalid(message, self.errors)
+
+
+@dataclass(frozen=True)
+class SurveyFilters:
+    """What a list of surveys may be narrowed to (each None: any)."""
+
+    municipality: str | None = None
+    status: str | None = None
+    period: str | None = None
+    instrument: str | None = None
+
+
+def list_surveys(
+    session: Session, principal: Principal, filters: SurveyFilters
+) -> Sequence[Survey]:
+    """The surveys the caller may see that match ``filters``, oldest first."""
+    statement = visible_surveys(principal).order_by(Survey.id)
+    if filters.municipality is not None:
+        statement = statement.where(Survey.municipality_number == filters.municipality)
+    if filters.status is not None:
+        statement = statement.where(Survey.status == filters.status)
+    if filters.period is not None:
+        statement = statement.where(Survey.period == filters.period)
+    if filters.instrument is not None:
+        statement = (
+            statement.join(InstrumentVersion)
+            .join(InstrumentRecord)
+            .where(InstrumentRecord.key == filters.instrument)
+        )
+    return session.scalars(statement).all()
 
 
 def scored_keys(instrument: Instrument) -> tuple[str, ...]:
@@ -62,6 +89,8 @@ def create_survey(
     """A new draft survey. ``municipality_scope`` is the only municipality whose surveys the
     caller may see (a municipality key's), or None for a caller who sees every survey; a
     survey the caller may not see is named exactly as one that does not exist."""
+    if municipality_scope is not None and data["municipality"] != municipality_scope:
+        raise Forbidden("A municipality key may create surveys only for its own municipality.")
     problems = _Problems()
     municipality = session.get(Municipality, data["municipality"])
     if municipality is None:
@@ -84,7 +113,7 @@ def create_survey(
         _check_margins(data.get("population_margins") or {}, asked, problems)
     if data["audience"] not in AUDIENCES:
         problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
-    problems.raise_any()
+    problems.raise_any("The survey is not valid.")
     assert municipality is not None and version is not None
 
     language = data.get("default_language") or municipality.written_standard or "nb"
@@ -148,7 +177,7 @@ def update_survey(
             req.attribute for req in instrument.respondent_attributes
         }
         _check_margins(changes["population_margins"] or {}, asked, problems)
-    problems.raise_any()
+    problems.raise_any("The change is not valid.")
     for name in (
         "title",
         "opens_at",
@@ -188,20 +217,6 @@ def accepting_responses(survey: Survey, now: datetime | None = None) -> bool:
     if survey.opens_at is not None and now < survey.opens_at:
         return False
     return survey.closes_at is None or now < survey.closes_at
-
-
-def visible_surveys(principal: Principal) -> Select[Survey]:
-    """Surveys this caller may see: a municipality key only its own municipality's."""
-    statement = select(Survey)
-    if principal.role == "municipality":
-        statement = statement.where(Survey.municipality_number == principal.municipality_number)
-    return statement
-
-
-def get_visible(session: Session, principal: Principal, survey_id: int) -> Survey | None:
-    """The survey, or None when it does not exist *or* the caller may not see it (404 either
-    way, so ids of other municipalities cannot be probed)."""
-    return session.scalar(visible_surveys(principal).where(Survey.id == survey_id))
 
 
 def links(survey: Survey, public_url: str) -> dict[str, str]:

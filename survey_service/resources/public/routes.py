@@ -21,8 +21,8 @@ from survey_service.resources.public.schemas import (
 )
 from survey_service.services import submission
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.rate_limit import check_rate
 from survey_service.services.surveys import accepting_responses
+from survey_service.throttle import check_rate
 
 blp = Blueprint(
     "public", __name__, description="For respondents and custom front ends; no API key needed."
@@ -81,19 +81,14 @@ class Responses(MethodView):
         """
         survey = find_public(public_id)
         check_rate(survey.public_id)
-        try:
-            receipt = submission.submit(
-                db.session,
-                survey,
-                data,
-                secret=current_app.config["SURVEY_SECRET_KEY"],
-                min_n=current_app.config["SURVEY_MIN_N"],
-            )
-        except submission.SubmissionRefused as exc:
-            db.session.rollback()
-            if exc.errors:
-                abort(exc.status, message=exc.message, errors=exc.errors)
-            abort(exc.status, message=exc.message)
+        # A refusal raises: it becomes the error payload at the edge, and nothing is kept.
+        receipt = submission.submit(
+            db.session,
+            survey,
+            data,
+            secret=current_app.config["SURVEY_SECRET_KEY"],
+            min_n=current_app.config["SURVEY_MIN_N"],
+        )
         db.session.commit()
         body = {
             "receipt": receipt.code,

@@ -10,7 +10,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from survey_service.api import Blueprint, abort
-from survey_service.auth import Principal, current_principal
+from survey_service.auth import current_principal
 from survey_service.db import db
 from survey_service.models import Survey
 from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
@@ -25,6 +25,7 @@ from survey_service.resources.surveys.schemas import (
     SurveyUpdateSchema,
 )
 from survey_service.services import surveys as service
+from survey_service.services.access import Principal, get_visible
 from survey_service.services.fieldwork import fieldwork
 from survey_service.services.invitations import create_invitations
 from survey_service.services.scores import Rules, survey_scores
@@ -71,7 +72,7 @@ def present(survey: Survey) -> dict[str, Any]:
 
 
 def find_or_404(survey_id: int) -> Survey:
-    survey = service.get_visible(db.session, principal(), survey_id)
+    survey = get_visible(db.session, principal(), survey_id)
     if survey is None:
         abort(404, message=f"No survey {survey_id} that this key may see.")
     return survey
@@ -87,22 +88,8 @@ class Surveys(MethodView):
 
         A municipality key sees only its own municipality's surveys.
         """
-        from survey_service.models import InstrumentRecord, InstrumentVersion
-
-        statement = service.visible_surveys(principal()).order_by(Survey.id)
-        if "municipality" in query:
-            statement = statement.where(Survey.municipality_number == query["municipality"])
-        if "status" in query:
-            statement = statement.where(Survey.status == query["status"])
-        if "period" in query:
-            statement = statement.where(Survey.period == query["period"])
-        if "instrument" in query:
-            statement = (
-                statement.join(InstrumentVersion)
-                .join(InstrumentRecord)
-                .where(InstrumentRecord.key == query["instrument"])
-            )
-        return [present(s) for s in db.session.scalars(statement)]
+        filters = service.SurveyFilters(**query)
+        return [present(s) for s in service.list_surveys(db.session, principal(), filters)]
 
     @blp.requires(*OWNERS)
     @blp.arguments(SurveyCreateSchema)
@@ -114,19 +101,9 @@ class Surveys(MethodView):
         create surveys for its own municipality only.
         """
         who = principal()
-        if not who.may_see_municipality(data["municipality"]):
-            abort(
-                403, message="A municipality key may create surveys only for its own municipality."
-            )
-        try:
-            survey = service.create_survey(
-                db.session,
-                data,
-                actor=who.label,
-                municipality_scope=who.municipality_number if who.role == "municipality" else None,
-            )
-        except service.SurveyInvalid as exc:
-            abort(422, message="The survey is not valid.", errors=exc.errors)
+        survey = service.create_survey(
+            db.session, data, actor=who.label, municipality_scope=who.municipality_scope
+        )
         db.session.commit()
         return present(survey)
 
@@ -151,12 +128,7 @@ class SurveyById(MethodView):
         The lifecycle is `draft` -> `open` -> `closed`.
         """
         survey = find_or_404(survey_id)
-        try:
-            service.update_survey(db.session, survey, changes, actor=principal().label)
-        except service.SurveyInvalid as exc:
-            abort(422, message="The change is not valid.", errors=exc.errors)
-        except service.SurveyConflict as exc:
-            abort(409, message=str(exc))
+        service.update_survey(db.session, survey, changes, actor=principal().label)
         db.session.commit()
         return present(survey)
 
