@@ -99,34 +99,7 @@ def submit(
         ensure_open(survey)
 
     instrument = as_instrument(survey.instrument_version)
-    respondent = {k: v for k, v in (payload.get("respondent") or {}).items() if v is not None}
-    try:
-        answers = validate_answers(
-            instrument,
-            payload.get("answers") or {},
-            respondent=respondent,
-            audience=survey.audience,
-            areas=area_options(survey),
-            asked=attributes_asked(survey, instrument),
-        )
-        # The attributes as stored: normalised (free text in NFC, invisible characters gone).
-        respondent = validate_respondent(
-            instrument,
-            respondent,
-            areas=area_options(survey),
-            asked=attributes_asked(survey, instrument),
-        )
-    except AnswerError as exc:
-        errors: dict[str, list[str]] = {}
-        for problem in exc.problems:
-            errors.setdefault(problem.path, []).append(problem.message)
-        raise AnswersInvalid("Some answers are not valid.", errors) from exc
-    if not answers:
-        # An empty questionnaire would count as a respondent and say nothing.
-        raise AnswersInvalid(
-            "Some answers are not valid.",
-            {"answers": ["Answer at least one question before sending."]},
-        )
+    answers, respondent = _validated(survey, instrument, payload)
     language = payload.get("language") or survey.default_language
 
     token = payload.get("token")
@@ -159,6 +132,39 @@ def submit(
     score_store.fold(session, survey.id, instrument, scores, attributes)
     snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
+
+
+def _validated(
+    survey: Survey, instrument: Instrument, payload: Mapping[str, Any]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The answers and respondent attributes as they will be stored, or AnswersInvalid."""
+    respondent = {k: v for k, v in (payload.get("respondent") or {}).items() if v is not None}
+    asked = attributes_asked(survey, instrument)
+    try:
+        answers = validate_answers(
+            instrument,
+            payload.get("answers") or {},
+            respondent=respondent,
+            audience=survey.audience,
+            areas=area_options(survey),
+            asked=asked,
+        )
+        # The attributes as stored: normalised (free text in NFC, invisible characters gone).
+        attributes = validate_respondent(
+            instrument, respondent, areas=area_options(survey), asked=asked
+        )
+    except AnswerError as exc:
+        errors: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.path, []).append(problem.message)
+        raise AnswersInvalid("Some answers are not valid.", errors) from exc
+    if not answers:
+        # An empty questionnaire would count as a respondent and say nothing.
+        raise AnswersInvalid(
+            "Some answers are not valid.",
+            {"answers": ["Answer at least one question before sending."]},
+        )
+    return answers, attributes
 
 
 def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
