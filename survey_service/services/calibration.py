@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from survey_service.scoring import ConvergenceError, rake
+from survey_service.scoring import ConvergenceError, poststratify, rake
 from survey_service.services import score_store
 
 UNKNOWN = "(unknown)"
@@ -117,13 +117,10 @@ def weighting(
     sizes = np.array([s.n for s in stats])
     if len(names) == 1:
         name = names[0]
-        size_by: dict[str, float] = defaultdict(float)
-        for size, value in zip(sizes, labels[name], strict=True):
-            size_by[value] += size
-        weights = {
-            cell: populations[name][labels[name][i]] / size_by[labels[name][i]]
-            for i, cell in enumerate(units)
-        }
+        totals = poststratify(
+            np.array(labels[name], dtype=object), populations[name], weights=sizes
+        )
+        weights = {cell: float(totals[i] / sizes[i]) for i, cell in enumerate(units)}
         return Weighting("poststratified", weights, strata, tuple(names), pooled=pooled_groups)
     try:
         raked = _rake(
