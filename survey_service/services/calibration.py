@@ -103,9 +103,9 @@ def weighting(
 
     pooled: dict[str, list[str]] = defaultdict(list)
     for name in names:
-        _pool_margin(name, labels, populations, stats, min_n, pooled)
+        _pool([name], labels, populations, stats, min_n, pooled, together=1)
     names = [name for name in names if len(populations[name]) > 1]
-    _pool_joint(names, labels, populations, stats, min_n, pooled)
+    _pool(names, labels, populations, stats, min_n, pooled, together=2)
     names = [name for name in names if len(populations[name]) > 1]
     pooled_groups = tuple((name, tuple(groups)) for name, groups in pooled.items() if name in names)
     if not names:
@@ -206,38 +206,22 @@ def _merge(
     groups.append(merged)
 
 
-def _pool_margin(
-    name: str,
-    labels: dict[str, list[str]],
-    populations: dict[str, dict[str, float]],
-    stats: Sequence[CellStats],
-    min_n: int,
-    pooled: dict[str, list[str]],
-) -> None:
-    while len(populations[name]) > 1:
-        members: dict[str, list[int]] = defaultdict(list)
-        for i, value in enumerate(labels[name]):
-            members[value].append(i)
-        short = [
-            (_group(indices, stats).n, value)
-            for value, indices in members.items()
-            if not _may_stand_alone(_group(indices, stats), min_n)
-        ]
-        if not short:
-            return
-        _merge(name, min(short)[1], labels, populations, stats, pooled)
-
-
-def _pool_joint(
+def _pool(
     names: list[str],
     labels: dict[str, list[str]],
     populations: dict[str, dict[str, float]],
     stats: Sequence[CellStats],
     min_n: int,
     pooled: dict[str, list[str]],
+    *,
+    together: int,
 ) -> None:
-    while len([n for n in names if len(populations[n]) > 1]) > 1:
-        active = [n for n in names if len(populations[n]) > 1]
+    """Pool categories until every group may stand alone: the categories of one margin
+    (``together=1``), or the joint cells of the margins still in play (``together=2``)."""
+    while True:
+        active = [name for name in names if len(populations[name]) > 1]
+        if len(active) < together:
+            return
         members: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i in range(len(stats)):
             members[tuple(labels[name][i] for name in active)].append(i)
