@@ -9,9 +9,13 @@ Conventions shared by all functions:
 * Exactly one non-missing value gives a result with the estimate, ``n = 1`` and
   ``standard_error``, ``confidence_interval`` and ``degrees_of_freedom`` all
   ``None`` (``cronbach_alpha``, where α itself is undefined, raises instead).
-* Intervals are t intervals with the design degrees of freedom ``n − 1``.
+* Intervals are t intervals with the design degrees of freedom ``n − 1``; those of
+  combinations of independent estimates (:func:`difference_ci`,
+  :func:`mean_of_estimates`) use Welch–Satterthwaite degrees of freedom.
 * Bad input raises :class:`ValueError` quoting the value and what is allowed.
 * :func:`difference_ci` reports ``b − a`` (follow-up minus baseline).
+* :func:`mean_of_estimates` is the unweighted mean of independent estimates (the
+  average municipality).
 * Fast path: keep :class:`MeanStats` per survey/dimension (or per post-stratum),
   merge with ``+`` and read with :func:`mean_ci_from_stats` /
   :func:`mean_ci_from_strata_stats`.
@@ -21,10 +25,12 @@ from ._results import (
     AlphaResult,
     ConfidenceInterval,
     DifferenceResult,
+    MeanOfEstimatesResult,
     MeanResult,
     ProportionResult,
     SupportsEstimate,
 )
+from .combining import mean_of_estimates
 from .comparisons import difference_ci
 from .estimates import mean_ci
 from .proportions import proportion_ci
@@ -37,6 +43,7 @@ __all__ = [
     "ConfidenceInterval",
     "ConvergenceError",
     "DifferenceResult",
+    "MeanOfEstimatesResult",
     "MeanResult",
     "MeanStats",
     "ProportionResult",
@@ -47,6 +54,7 @@ __all__ = [
     "mean_ci",
     "mean_ci_from_stats",
     "mean_ci_from_strata_stats",
+    "mean_of_estimates",
     "poststratify",
     "proportion_ci",
     "rake",

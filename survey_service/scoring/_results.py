@@ -9,6 +9,7 @@ __all__ = [
     "AlphaResult",
     "ConfidenceInterval",
     "DifferenceResult",
+    "MeanOfEstimatesResult",
     "MeanResult",
     "ProportionResult",
     "SupportsEstimate",
@@ -23,8 +24,9 @@ class ConfidenceInterval(NamedTuple):
 
 
 class SupportsEstimate(Protocol):
-    """Anything :func:`difference_ci` can compare (a :class:`MeanResult` or a
-    :class:`ProportionResult`)."""
+    """Anything :func:`difference_ci` can compare and :func:`mean_of_estimates` can
+    average (a :class:`MeanResult`, :class:`ProportionResult` or
+    :class:`MeanOfEstimatesResult`)."""
 
     @property
     def estimate(self) -> float: ...
@@ -160,6 +162,43 @@ class DifferenceResult:
     method: str
     statistic: float
     pvalue: float
+
+
+@dataclass(frozen=True, slots=True)
+class MeanOfEstimatesResult:
+    """Result of :func:`mean_of_estimates`.
+
+    Attributes
+    ----------
+    estimate : float
+        The unweighted mean of the ``k`` estimates.
+    standard_error : float
+        ``sqrt(Σ SE_i²) / k``.
+    confidence_interval : ConfidenceInterval
+        ``estimate ± t(df) × standard_error``.
+    confidence_level : float
+        The requested confidence level.
+    k : int
+        Number of estimates averaged.
+    n : int
+        ``Σ n_i``, the values behind all the estimates.
+    n_effective : float
+        ``Σ n_effective_i``.
+    degrees_of_freedom : float
+        Welch–Satterthwaite degrees of freedom.
+    method : str
+        Always ``"welch-satterthwaite"``.
+    """
+
+    estimate: float
+    standard_error: float
+    confidence_interval: ConfidenceInterval
+    confidence_level: float
+    k: int
+    n: int
+    n_effective: float
+    degrees_of_freedom: float
+    method: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,14 @@ and says what is allowed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from ._results import SupportsEstimate
 
 FloatArray = NDArray[np.float64]
 
@@ -250,6 +252,22 @@ def validate_alpha_moments(
 # --------------------------------------------------------------------------- difference_ci
 
 
+def _standard_error_and_df(
+    name: str, se: float | None, df: float | None, function: str
+) -> tuple[float, float]:
+    """An estimate's standard error and degrees of freedom, both usable for a t interval."""
+    if se is None or df is None:
+        raise ValueError(
+            f"{name} has standard_error={se!r} and degrees_of_freedom={df!r}; "
+            f"{function} needs an estimate from at least 2 values (finite SE, df > 0)"
+        )
+    if not (math.isfinite(se) and se >= 0.0):
+        raise ValueError(f"{name}.standard_error must be a finite number >= 0; got {se!r}")
+    if not (math.isfinite(df) and df > 0.0):
+        raise ValueError(f"{name}.degrees_of_freedom must be a finite number > 0; got {df!r}")
+    return se, df
+
+
 def validate_difference_ci(
     a_se: float | None,
     a_df: float | None,
@@ -258,18 +276,62 @@ def validate_difference_ci(
     confidence_level: object,
 ) -> tuple[float, float, float, float, float]:
     level = _confidence_level(confidence_level)
-    for name, se, df in (("a", a_se, a_df), ("b", b_se, b_df)):
-        if se is None or df is None:
+    se_a, df_a = _standard_error_and_df("a", a_se, a_df, "difference_ci")
+    se_b, df_b = _standard_error_and_df("b", b_se, b_df, "difference_ci")
+    return se_a, df_a, se_b, df_b, level
+
+
+# --------------------------------------------------------------------------- mean_of_estimates
+
+
+@dataclass(frozen=True, slots=True)
+class EstimatesInput:
+    estimates: list[float]
+    standard_errors: list[float]
+    degrees_of_freedom: list[float]
+    n: int
+    n_effective: float
+    confidence_level: float
+
+
+def validate_mean_of_estimates(
+    estimates: Sequence[SupportsEstimate], confidence_level: object
+) -> EstimatesInput:
+    level = _confidence_level(confidence_level)
+    if isinstance(estimates, str | bytes) or not isinstance(estimates, Sequence):
+        raise ValueError(
+            f"estimates must be a sequence of results (estimate, standard_error, "
+            f"degrees_of_freedom, n, n_effective); got {estimates!r}"
+        )
+    if len(estimates) == 0:
+        raise ValueError("estimates is empty; at least one estimate is required")
+    values: list[float] = []
+    ses: list[float] = []
+    dfs: list[float] = []
+    for i, result in enumerate(estimates):
+        name = f"estimates[{i}]"
+        try:
+            value = float(result.estimate)
+        except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"{name} has standard_error={se!r} and degrees_of_freedom={df!r}; "
-                f"difference_ci needs an estimate from at least 2 values (finite SE, df > 0)"
-            )
-        if not (math.isfinite(se) and se >= 0.0):
-            raise ValueError(f"{name}.standard_error must be a finite number >= 0; got {se!r}")
-        if not (math.isfinite(df) and df > 0.0):
-            raise ValueError(f"{name}.degrees_of_freedom must be a finite number > 0; got {df!r}")
-    assert a_se is not None and a_df is not None and b_se is not None and b_df is not None
-    return a_se, a_df, b_se, b_df, level
+                f"{name}.estimate must be a finite number; got {result.estimate!r}"
+            ) from exc
+        if not math.isfinite(value):
+            raise ValueError(f"{name}.estimate must be a finite number; got {result.estimate!r}")
+        se, df = _standard_error_and_df(
+            name, result.standard_error, result.degrees_of_freedom, "mean_of_estimates"
+        )
+        values.append(value)
+        ses.append(float(se))
+        dfs.append(float(df))
+    return EstimatesInput(
+        estimates=values,
+        standard_errors=ses,
+        degrees_of_freedom=dfs,
+        n=sum(int(result.n) for result in estimates),
+        n_effective=sum(float(result.n_effective) for result in estimates),
+        confidence_level=level,
+    )
 
 
 # --------------------------------------------------------------------------- weighting

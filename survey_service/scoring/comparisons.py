@@ -6,8 +6,10 @@ import math
 
 from scipy import stats
 
-from ._results import ConfidenceInterval, DifferenceResult, SupportsEstimate
+from ._results import DifferenceResult, SupportsEstimate
+from ._satterthwaite import welch_satterthwaite_df
 from ._validation import validate_difference_ci
+from .estimates import _t_interval
 
 __all__ = ["difference_ci"]
 
@@ -73,16 +75,12 @@ def difference_ci(
     va, vb = se_a * se_a, se_b * se_b
     var = va + vb
     se = math.sqrt(var)
+    df = welch_satterthwaite_df((va, vb), (df_a, df_b))
+    interval = _t_interval(diff, se, df, level)
     if var == 0.0:
-        df = df_a + df_b
-        interval = ConfidenceInterval(diff, diff)
         statistic = 0.0 if diff == 0.0 else math.copysign(math.inf, diff)
         pvalue = 1.0 if diff == 0.0 else 0.0
     else:
-        denom = va * va / df_a + vb * vb / df_b
-        df = var * var / denom if denom > 0.0 else df_a + df_b
-        q = float(stats.t.ppf(0.5 + level / 2.0, df))
-        interval = ConfidenceInterval(diff - q * se, diff + q * se)
         statistic = diff / se
         pvalue = float(2.0 * stats.t.sf(abs(statistic), df))
     return DifferenceResult(

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from scoring.scoring_data import BASELINE, FOLLOW_UP
 
 from survey_service.scoring import ConfidenceInterval, difference_ci, mean_ci, proportion_ci
-
-BASELINE = np.array([50, 75, 25, 50, 100, 75, 50, 25, 75, 50, 0, 50], dtype=float)
-FOLLOW_UP = np.array(
-    [75, 75, 100, 50, 75, 100, 50, 75, 100, 75, 25, 75, 50, 100, 75, 75, 100], dtype=float
-)
 
 
 @pytest.mark.parametrize("level", [0.95, 0.8])

@@ -7,48 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from scoring.scoring_data import N_POP, POP, RTOL, S, W, Y
 
 from survey_service.scoring import ConfidenceInterval, MeanResult, mean_ci, poststratify
 
-RTOL = 1e-8  # the spec: equal to R to 1e-8 relative
-
-# Fixed data set used for all R references below (R 4.2.2, survey 4.1.1):
-#   y <- c(75,50,100,25,75,75,50,0,100,75,50,25,75,100,50,75,25,50,100,75)
-#   w <- c(1.2,0.8,2.5,1.0,0.6,1.9,1.1,3.0,0.7,1.4,2.2,0.9,1.3,1.6,0.5,2.8,1.0,1.7,0.9,1.2)
-#   s <- c("a","b","c","a","b","c","a","a","b","c","c","a","b","b","c","a","b","c","a","c")
-#   d0 <- data.frame(y=y, w=w, s=s, N=500)
-#   p <- function(label, x) cat(label, paste(sprintf("%.17g", x), collapse=", "), "\n")
-Y = np.array(
-    [75, 50, 100, 25, 75, 75, 50, 0, 100, 75, 50, 25, 75, 100, 50, 75, 25, 50, 100, 75],
-    dtype=float,
-)
-W = np.array(
-    [
-        1.2,
-        0.8,
-        2.5,
-        1.0,
-        0.6,
-        1.9,
-        1.1,
-        3.0,
-        0.7,
-        1.4,
-        2.2,
-        0.9,
-        1.3,
-        1.6,
-        0.5,
-        2.8,
-        1.0,
-        1.7,
-        0.9,
-        1.2,
-    ]
-)
-S = np.array(list("abcabcaabccabbcabcac"))
-POP = {"a": 200.0, "b": 180.0, "c": 120.0}
-N_POP = 500
+# The data and the R session they come from: scoring_data.py (d0, p()).
 
 
 def _check(res: MeanResult, estimate: float, se: float) -> None:

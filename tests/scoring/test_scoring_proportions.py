@@ -7,74 +7,36 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from scoring.scoring_data import N_POP, RTOL, W, Y, ci_bounds
 
 from survey_service.scoring import mean_ci, proportion_ci
 
-RTOL = 1e-8
-
-# 7 successes in 23 trials (R 4.2.2):
-#   p <- function(label, x) cat(label, paste(sprintf("%.17g", x), collapse=", "), "\n")
+# 7 successes in 23 trials (R 4.2.2; p() as in scoring_data.py):
 X_7_23 = np.r_[np.ones(7), np.zeros(16)]
 
-# Weighted data (same y, w as in test_scoring_estimates.py), successes = y >= 75:
-#   y <- c(75,50,100,25,75,75,50,0,100,75,50,25,75,100,50,75,25,50,100,75)
-#   w <- c(1.2,0.8,2.5,1.0,0.6,1.9,1.1,3.0,0.7,1.4,2.2,0.9,1.3,1.6,0.5,2.8,1.0,1.7,0.9,1.2)
+# Weighted data (y and w of scoring_data.py), successes = y >= 75:
 #   d1 <- data.frame(y=y, w=w, N=500); d1$hi <- as.numeric(y >= 75)
-Y = np.array(
-    [75, 50, 100, 25, 75, 75, 50, 0, 100, 75, 50, 25, 75, 100, 50, 75, 25, 50, 100, 75],
-    dtype=float,
-)
-W = np.array(
-    [
-        1.2,
-        0.8,
-        2.5,
-        1.0,
-        0.6,
-        1.9,
-        1.1,
-        3.0,
-        0.7,
-        1.4,
-        2.2,
-        0.9,
-        1.3,
-        1.6,
-        0.5,
-        2.8,
-        1.0,
-        1.7,
-        0.9,
-        1.2,
-    ]
-)
 HI = (Y >= 75).astype(float)
-
-
-def _ci(res: object) -> tuple[float, float]:
-    ci = res.confidence_interval  # type: ignore[attr-defined]
-    assert ci is not None
-    return ci.low, ci.high
 
 
 def test_wilson_matches_prop_test() -> None:
     # p("prop_test_7_23", prop.test(7, 23, correct=FALSE)$conf.int)
     res = proportion_ci(X_7_23)
     assert res.estimate == pytest.approx(7 / 23, rel=1e-15)
-    assert _ci(res) == pytest.approx((0.15604024453214027, 0.50865756268759199), rel=RTOL)
+    assert ci_bounds(res) == pytest.approx((0.15604024453214027, 0.50865756268759199), rel=RTOL)
     assert res.method == "wilson" and res.n == 23 and res.degrees_of_freedom == 22.0
 
 
 def test_wilson_matches_prop_test_at_90_percent_with_booleans() -> None:
     # p("prop_test_7_23_90", prop.test(7, 23, correct=FALSE, conf.level=0.9)$conf.int)
     res = proportion_ci(X_7_23.astype(bool), confidence_level=0.9)
-    assert _ci(res) == pytest.approx((0.17424907814592944, 0.47563188951102481), rel=RTOL)
+    assert ci_bounds(res) == pytest.approx((0.17424907814592944, 0.47563188951102481), rel=RTOL)
 
 
 def test_clopper_pearson_matches_binom_test() -> None:
     # p("binom_7_23", binom.test(7, 23)$conf.int)
     res = proportion_ci(X_7_23, method="clopper-pearson")
-    assert _ci(res) == pytest.approx((0.13210287969809992, 0.52919166600850653), rel=RTOL)
+    assert ci_bounds(res) == pytest.approx((0.13210287969809992, 0.52919166600850653), rel=RTOL)
 
 
 def test_agresti_coull_formula() -> None:
@@ -84,7 +46,7 @@ def test_agresti_coull_formula() -> None:
     pt = (7 + z * z / 2) / nt
     half = z * math.sqrt(pt * (1 - pt) / nt)
     res = proportion_ci(X_7_23, method="agresti-coull")
-    assert _ci(res) == pytest.approx((pt - half, pt + half), rel=1e-12)
+    assert ci_bounds(res) == pytest.approx((pt - half, pt + half), rel=1e-12)
 
 
 @pytest.mark.parametrize("method", ["wilson", "clopper-pearson", "agresti-coull", "korn-graubard"])
@@ -93,7 +55,7 @@ def test_zero_share_falls_back_to_clopper_pearson(method: str) -> None:
     res = proportion_ci(np.zeros(15), method=method)
     assert res.estimate == 0.0
     assert res.method == "clopper-pearson"
-    low, high = _ci(res)
+    low, high = ci_bounds(res)
     assert low == 0.0
     assert high == pytest.approx(0.21801936091053398, rel=RTOL)
 
@@ -102,7 +64,7 @@ def test_zero_share_falls_back_to_clopper_pearson(method: str) -> None:
 def test_full_share_falls_back_to_clopper_pearson(method: str) -> None:
     # p("binom_15_15", binom.test(15, 15)$conf.int)  ->  0.78198063908946602, 1
     res = proportion_ci(np.ones(15), method=method)
-    low, high = _ci(res)
+    low, high = ci_bounds(res)
     assert low == pytest.approx(0.78198063908946602, rel=RTOL)
     assert high == 1.0
     assert res.method == "clopper-pearson"
@@ -114,7 +76,7 @@ def test_intervals_are_inside_unit_interval(method: str, k: int) -> None:
     x = np.r_[np.ones(k), np.zeros(20 - k)]
     for weights in (None, W):
         res = proportion_ci(x, weights=weights, method=method)
-        low, high = _ci(res)
+        low, high = ci_bounds(res)
         assert 0.0 <= low <= res.estimate <= high <= 1.0
         assert not (math.isnan(low) or math.isnan(high))
 
@@ -126,14 +88,14 @@ def test_korn_graubard_matches_svyciprop_beta() -> None:
     res = proportion_ci(HI, weights=W, method="korn-graubard")
     assert res.estimate == pytest.approx(0.56890459363957591, rel=RTOL)
     assert res.standard_error == pytest.approx(0.12710035686760526, rel=RTOL)
-    assert _ci(res) == pytest.approx((0.29740601136660749, 0.81285217309794777), rel=RTOL)
+    assert ci_bounds(res) == pytest.approx((0.29740601136660749, 0.81285217309794777), rel=RTOL)
 
 
 def test_korn_graubard_with_fpc_matches_svyciprop_beta() -> None:
     # dd <- svydesign(ids=~1, weights=~w, fpc=~N, data=d1)
     # p("kg_w_fpc_ci", attr(svyciprop(~hi, dd, method="beta"), "ci"))
-    res = proportion_ci(HI, weights=W, population_size=500, method="korn-graubard")
-    assert _ci(res) == pytest.approx((0.30279214062373283, 0.80852461398923259), rel=RTOL)
+    res = proportion_ci(HI, weights=W, population_size=N_POP, method="korn-graubard")
+    assert ci_bounds(res) == pytest.approx((0.30279214062373283, 0.80852461398923259), rel=RTOL)
 
 
 def test_weighted_wilson_uses_kish_effective_size() -> None:
@@ -144,7 +106,7 @@ def test_weighted_wilson_uses_kish_effective_size() -> None:
     half = z * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
     res = proportion_ci(HI, weights=W)
     assert res.n_effective == pytest.approx(m, rel=1e-12)
-    assert _ci(res) == pytest.approx((centre - half, centre + half), rel=1e-12)
+    assert ci_bounds(res) == pytest.approx((centre - half, centre + half), rel=1e-12)
 
 
 def test_fpc_enlarges_effective_size() -> None:
@@ -154,9 +116,9 @@ def test_fpc_enlarges_effective_size() -> None:
     m, p = 23 / (1 - 23 / 46), 7 / 23
     centre = (p + z * z / (2 * m)) / (1 + z * z / m)
     half = z * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
-    assert _ci(res) == pytest.approx((centre - half, centre + half), rel=1e-12)
+    assert ci_bounds(res) == pytest.approx((centre - half, centre + half), rel=1e-12)
     census = proportion_ci(X_7_23, population_size=23)
-    assert _ci(census) == (7 / 23, 7 / 23)
+    assert ci_bounds(census) == (7 / 23, 7 / 23)
 
 
 def test_standard_error_is_that_of_mean_ci() -> None:

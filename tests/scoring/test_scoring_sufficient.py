@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import pytest
+from scoring.scoring_data import N_POP, POP, S, W, Y, assert_same_result
 
 from survey_service.scoring import (
-    MeanResult,
     MeanStats,
     mean_ci,
     mean_ci_from_stats,
@@ -17,53 +17,9 @@ from survey_service.scoring import (
     poststratify,
 )
 
-Y = np.array(
-    [75, 50, 100, 25, 75, 75, 50, 0, 100, 75, 50, 25, 75, 100, 50, 75, 25, 50, 100, 75],
-    dtype=float,
-)
-W = np.array(
-    [
-        1.2,
-        0.8,
-        2.5,
-        1.0,
-        0.6,
-        1.9,
-        1.1,
-        3.0,
-        0.7,
-        1.4,
-        2.2,
-        0.9,
-        1.3,
-        1.6,
-        0.5,
-        2.8,
-        1.0,
-        1.7,
-        0.9,
-        1.2,
-    ]
-)
-S = np.array(list("abcabcaabccabbcabcac"))
-POP = {"a": 200.0, "b": 180.0, "c": 120.0}
-
-
-def _assert_same(a: MeanResult, b: MeanResult, rel: float) -> None:
-    assert a.n == b.n
-    assert a.method == b.method
-    assert a.estimate == pytest.approx(b.estimate, rel=rel)
-    assert a.standard_error == pytest.approx(b.standard_error, rel=rel)
-    assert a.n_effective == pytest.approx(b.n_effective, rel=rel)
-    assert a.design_effect == pytest.approx(b.design_effect, rel=rel)
-    assert a.degrees_of_freedom == b.degrees_of_freedom
-    assert a.confidence_interval is not None and b.confidence_interval is not None
-    assert a.confidence_interval.low == pytest.approx(b.confidence_interval.low, rel=rel)
-    assert a.confidence_interval.high == pytest.approx(b.confidence_interval.high, rel=rel)
-
 
 @pytest.mark.parametrize("weights", [None, W])
-@pytest.mark.parametrize("population_size", [None, 500])
+@pytest.mark.parametrize("population_size", [None, N_POP])
 def test_stats_equal_raw(weights: np.ndarray | None, population_size: int | None) -> None:
     raw = mean_ci(Y, weights=weights, population_size=population_size, confidence_level=0.9)
     # Merge in three uneven batches, as the service does.
@@ -73,14 +29,14 @@ def test_stats_equal_raw(weights: np.ndarray | None, population_size: int | None
         MeanStats(),
     )
     via = mean_ci_from_stats(stats, population_size=population_size, confidence_level=0.9)
-    _assert_same(via, raw, rel=1e-10)
+    assert_same_result(via, raw, rel=1e-10)
 
 
 def test_svymean_reference_via_stats() -> None:
-    # R 4.2.2 / survey 4.1.1 (see test_scoring_estimates.py for the data):
+    # R 4.2.2 / survey 4.1.1 (the data: scoring_data.py):
     #   m <- svymean(~y, svydesign(ids=~1, weights=~w, fpc=~N, data=d0))
     #   sprintf("%.17g", c(coef(m), SE(m)))
-    res = mean_ci_from_stats(MeanStats.from_values(Y, W), population_size=500)
+    res = mean_ci_from_stats(MeanStats.from_values(Y, W), population_size=N_POP)
     assert res.estimate == pytest.approx(61.39575971731449, rel=1e-8)
     assert res.standard_error == pytest.approx(8.5091478853309344, rel=1e-8)
 
@@ -90,9 +46,9 @@ def test_strata_stats_equal_raw_poststratified() -> None:
     #    -> 61.323394495412842, SE 8.0570285727810731
     pw = poststratify(S, POP, weights=W)
     strata: Mapping[str, MeanStats] = {k: MeanStats.from_values(Y[S == k], pw[S == k]) for k in POP}
-    raw = mean_ci(Y, weights=pw, poststrata=S, population_size=500)
-    via = mean_ci_from_strata_stats(strata, population_size=500)
-    _assert_same(via, raw, rel=1e-10)
+    raw = mean_ci(Y, weights=pw, poststrata=S, population_size=N_POP)
+    via = mean_ci_from_strata_stats(strata, population_size=N_POP)
+    assert_same_result(via, raw, rel=1e-10)
     plain = mean_ci_from_strata_stats(strata)
     assert plain.estimate == pytest.approx(61.323394495412842, rel=1e-8)
     assert plain.standard_error == pytest.approx(8.0570285727810731, rel=1e-8)
@@ -117,13 +73,13 @@ def test_million_rows_stats_match_raw() -> None:
             (MeanStats.from_values(y[c], None if weights is None else weights[c]) for c in chunks),
             MeanStats(),
         )
-        _assert_same(
+        assert_same_result(
             mean_ci_from_stats(stats, population_size=5_000_000),
             mean_ci(y, weights=weights, population_size=5_000_000),
             rel=1e-9,
         )
     strata = {int(h): MeanStats.from_values(y[labels == h], w[labels == h]) for h in range(6)}
-    _assert_same(
+    assert_same_result(
         mean_ci_from_strata_stats(strata),
         mean_ci(y, weights=w, poststrata=labels),
         rel=1e-9,

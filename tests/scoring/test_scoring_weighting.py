@@ -4,35 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scoring.scoring_data import POP, S, W
 
 from survey_service.scoring import ConvergenceError, poststratify, rake
-
-W = np.array(
-    [
-        1.2,
-        0.8,
-        2.5,
-        1.0,
-        0.6,
-        1.9,
-        1.1,
-        3.0,
-        0.7,
-        1.4,
-        2.2,
-        0.9,
-        1.3,
-        1.6,
-        0.5,
-        2.8,
-        1.0,
-        1.7,
-        0.9,
-        1.2,
-    ]
-)
-S = np.array(list("abcabcaabccabbcabcac"))
-POP = {"a": 200.0, "b": 180.0, "c": 120.0}
 
 
 def test_poststratify_matches_R_weights() -> None:

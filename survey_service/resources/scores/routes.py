@@ -7,11 +7,9 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from sqlalchemy import select
 
 from survey_service.api import Blueprint
 from survey_service.db import db
-from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
 from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
 from survey_service.services.benchmark import all_scores
 from survey_service.services.scores import Rules
@@ -42,22 +40,13 @@ class AllScores(MethodView):
         Filters: `municipality`, `county`, `period`, `audience`. Drafts are left out. The
         benchmark is the average municipality over the surveys selected.
         """
-        statement = (
-            select(Survey)
-            .join(InstrumentVersion)
-            .join(InstrumentRecord)
-            .where(InstrumentRecord.key == query["instrument"], Survey.status != "draft")
-            .order_by(Survey.id)
-        )
-        if "municipality" in query:
-            statement = statement.where(Survey.municipality_number == query["municipality"])
-        if "county" in query:
-            statement = statement.join(Municipality).where(
-                Municipality.county_number == query["county"]
-            )
-        if "period" in query:
-            statement = statement.where(Survey.period == query["period"])
-        if "audience" in query:
-            statement = statement.where(Survey.audience == query["audience"])
         rules = Rules.from_config(current_app.config, query["confidence_level"])
-        return all_scores(db.session, statement, rules)
+        return all_scores(
+            db.session,
+            rules,
+            instrument=query["instrument"],
+            municipality=query.get("municipality"),
+            county=query.get("county"),
+            period=query.get("period"),
+            audience=query.get("audience"),
+        )
