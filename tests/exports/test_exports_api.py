@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+from survey_service.db import db
+from survey_service.services import errors, exports
+
 from helpers import assert_error, bearer
 
 ENDPOINTS = [
@@ -77,6 +80,13 @@ def test_unknown_instrument_404(client, make_key, path):
         404,
         message_contains="9.9.9",
     )
+
+
+def test_unknown_instrument_is_the_core_not_found(app):
+    with app.app_context(), pytest.raises(errors.NotFound, match="'nope'") as raised:
+        exports.find_layout_version(db.session, "nope", None)
+    assert isinstance(raised.value, exports.ExportNotFound)
+    assert raised.value.message == "No instrument 'nope' is published."
 
 
 def test_codebook_in_three_forms(client, make_key):

@@ -14,8 +14,8 @@ from survey_service.services import exports
 from survey_service.services.exports import formats
 from survey_service.services.exports.columns import layout
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers, plan
-from survey_service.services.exports.export import Progress, export_rows
 from survey_service.services.exports.query import SurveyInfo
+from survey_service.services.exports.rows import Progress, export_rows
 
 from helpers import bearer
 
@@ -46,12 +46,7 @@ def test_rows_are_pulled_lazily(fmt):
     export_plan = plan({qi: ClassStats(10**6, {})}, k=5)
     pulled = [0]
     rows = export_rows(endless_rows(pulled), export_plan, {1: survey}, export_layout, Progress())
-    encoder = {
-        "csv": formats.encode_csv,
-        "jsonl": formats.encode_jsonl,
-        "parquet": formats.encode_parquet,
-        "sav": formats.encode_sav,
-    }[fmt](export_layout, rows)
+    encoder = formats.encode(fmt, export_layout, rows)
     next(encoder)  # the header (or the magic bytes) comes before any row is read
     assert pulled[0] == 0
     chunk = next(encoder)
@@ -65,6 +60,7 @@ def test_rows_are_pulled_lazily(fmt):
 def test_closing_the_stream_closes_the_connection(app, client, admin, analyst, fill):
     fill(admin, 6, municipality="4601")
     with app.test_request_context("/api/v1/exports/responses"):
+        app.preprocess_request()  # as a GET request would: its transactions only read
         for read_chunks in (0, 1, 100):
             prepared = exports.prepare(
                 db.session,

@@ -45,6 +45,23 @@ _HEADERS = {
 }
 
 
+def _download_headers(prepared: exports.PreparedExport) -> dict[str, str]:
+    """The attachment's name and what disclosure control did (see ``_HEADERS``)."""
+    return {
+        "Content-Disposition": f'attachment; filename="{prepared.filename}"',
+        "X-Export-Id": prepared.export_id,
+        "X-Export-Rows": str(prepared.rows),
+        "X-Export-Generalised-Rows": str(prepared.generalised_rows),
+        "X-Export-Suppressed-Rows": str(prepared.suppressed_rows),
+        "X-Export-Excluded-Surveys": str(prepared.excluded_surveys),
+        "X-Export-Min-N": str(prepared.k),
+        "X-Export-Disclosure": json.dumps(
+            prepared.disclosure, separators=(",", ":"), ensure_ascii=True
+        ),
+        "Cache-Control": "no-store",
+    }
+
+
 def _free_text_allowed(query: dict[str, Any]) -> None:
     who = current_principal()
     assert who is not None  # guaranteed by @blp.requires
@@ -109,7 +126,7 @@ class ResponsesExport(MethodView):
         return Response(
             prepared.stream,
             mimetype=prepared.mimetype,
-            headers=prepared.headers,
+            headers=_download_headers(prepared),
             direct_passthrough=True,
         )
 

@@ -9,17 +9,19 @@ Modules, one idea each:
 - ``formats``: CSV (text cells neutralised against formula injection), JSON Lines, Parquet,
   SPSS .sav and the zip bundle (lazy encoders);
 - ``codebook``: JSON, Frictionless Data Package and Markdown codebooks;
+- ``rows``: the disclosure step on the row stream, in the layout's column order (pure);
+- ``stream``: the response body, which owns and closes its database connection;
 - ``export``: plans, audits and streams one export.
 """
 
 from survey_service.services.exports.export import (
     ExportNotFound,
     ExportRequest,
-    ExportStream,
     PreparedExport,
     find_layout_version,
     prepare,
 )
+from survey_service.services.exports.stream import ExportStream
 
 __all__ = [
     "ExportNotFound",

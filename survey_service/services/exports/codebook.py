@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from survey_service.instruments import LANGUAGES, Instrument
-from survey_service.services.exports.columns import DONT_KNOW_CODE, Column, Layout
+from survey_service.services.exports.columns import (
+    DONT_KNOW_CODE,
+    Column,
+    Layout,
+    dimension_column,
+    index_column,
+)
 from survey_service.services.exports.disclosure import LADDER
 from survey_service.services.exports.formats.csv import FORMULA_STARTS
 
@@ -238,14 +244,14 @@ def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = N
             else ", ".join(f"{p.experience} - {p.expectation}" for p in rule.pairs)
         )
         lines.append(
-            f"- `score_{rule.dimension}`: {rule.method} of {what}, at least "
+            f"- `{dimension_column(rule.dimension)}`: {rule.method} of {what}, at least "
             f"{rule.min_answered} answered; range {rule.score_range[0]:g} to "
             f"{rule.score_range[1]:g}."
         )
     for index in instrument.indices:
         lines.append(
-            f"- `index_{index.key}`: {index.method} of {', '.join(index.dimensions)}, at least "
-            f"{index.min_dimensions}."
+            f"- `{index_column(index.key)}`: {index.method} of {', '.join(index.dimensions)}, "
+            f"at least {index.min_dimensions}."
         )
     lines.append(
         "- Item score: (x - min) / (max - min) * 100, reversed items 100 minus that; "

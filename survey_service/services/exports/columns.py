@@ -40,6 +40,16 @@ DONT_KNOW_CODE = -1
 ATTRIBUTES = ("role", "age_band", "gender", "area")
 
 
+def dimension_column(key: str) -> str:
+    """The name of the column of a person's score on dimension ``key``."""
+    return f"score_{key}"
+
+
+def index_column(key: str) -> str:
+    """The name of the column of a person's index ``key``."""
+    return f"index_{key}"
+
+
 def _t(nb: str, nn: str, en: str) -> Text:
     return MappingProxyType({"nb": nb, "nn": nn, "en": en})
 
@@ -77,12 +87,6 @@ class Column:
     @property
     def value_labels(self) -> Mapping[int | str, Text]:
         return {c.value: c.label for c in (*self.categories, *self.missing)}
-
-    def sav_code(self, value: int | str) -> int:
-        for category in self.categories:
-            if category.value == value:
-                return category.sav_value
-        raise KeyError(f"{self.name}: no code for {value!r}")
 
 
 @dataclass(frozen=True)
@@ -357,7 +361,7 @@ def layout(
         low, high = rule.score_range
         columns.append(
             Column(
-                f"score_{dimension.key}",
+                dimension_column(dimension.key),
                 "number",
                 dimension.title,
                 "score",
@@ -370,7 +374,7 @@ def layout(
     for index in instrument.indices:
         columns.append(
             Column(
-                f"index_{index.key}",
+                index_column(index.key),
                 "number",
                 index.title,
                 "score",

@@ -80,6 +80,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from survey_service.instruments import RESPONDENT_ATTRIBUTES, Condition, Instrument, condition_met
+from survey_service.services.exports.columns import dimension_column, index_column
 
 LADDER: tuple[str, ...] = (
     "none",
@@ -205,6 +206,11 @@ class Plan:
     def released_rows(self) -> int:
         return self.total_rows - self.suppressed_rows
 
+    @property
+    def generalised_rows(self) -> int:
+        """Released rows whose quasi-identifiers were coarsened."""
+        return self.released_rows - self.rows_at()["none"]
+
     def summary(self) -> dict[str, object]:
         at = self.rows_at()
         return {
@@ -213,7 +219,7 @@ class Plan:
             "rows_in_scope": self.total_rows,
             "rows_released": self.released_rows,
             "rows_suppressed": self.suppressed_rows,
-            "rows_generalised": self.released_rows - at["none"],
+            "rows_generalised": self.generalised_rows,
             "rows_by_level": at,
             "generalisation_steps_by_reason": dict(self.reasons),
         }
@@ -251,16 +257,6 @@ def plan(
             changed = True
         if not changed:
             return result
-
-
-def released_classes(
-    rows: Iterable[QuasiIdentifiers],
-) -> dict[QuasiIdentifiers, int]:
-    """Class sizes of released rows (for checking an export)."""
-    sizes: dict[QuasiIdentifiers, int] = defaultdict(int)
-    for qi in rows:
-        sizes[qi] += 1
-    return dict(sizes)
 
 
 # -- conditional items -------------------------------------------------------------------
@@ -375,8 +371,8 @@ class ConditionalItems:
             blanked = self.blanked(generalise(qi, level))
             names = [
                 *blanked.items,
-                *(f"score_{d}" for d in blanked.dimensions),
-                *(f"index_{i}" for i in blanked.indices),
+                *(dimension_column(d) for d in blanked.dimensions),
+                *(index_column(i) for i in blanked.indices),
             ]
             for name in names:
                 if name in wanted:

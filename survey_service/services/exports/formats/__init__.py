@@ -6,8 +6,11 @@ holds more than one batch of rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from survey_service.services.exports.columns import Layout
 from survey_service.services.exports.formats.archive import bundle
 from survey_service.services.exports.formats.csv import encode_csv
 from survey_service.services.exports.formats.jsonl import encode_jsonl
@@ -29,10 +32,35 @@ FORMATS = {
     "sav": Format("sav", "sav", "application/x-spss-sav"),
 }
 
+
+def encode(
+    name: str,
+    layout: Layout,
+    rows: Iterable[list[Any]],
+    *,
+    lang: str = "nb",
+    bom: bool = False,
+    file_label: str = "",
+) -> Iterator[bytes]:
+    """``rows`` in format ``name`` (one of :data:`FORMATS`); ``lang`` is the language of the
+    labels (Parquet, SPSS), ``bom`` a UTF-8 byte-order mark (CSV), ``file_label`` the SPSS
+    file label."""
+    if name == "csv":
+        return encode_csv(layout, rows, bom=bom)
+    if name == "jsonl":
+        return encode_jsonl(layout, rows)
+    if name == "parquet":
+        return encode_parquet(layout, rows, lang=lang)
+    if name == "sav":
+        return encode_sav(layout, rows, lang=lang, file_label=file_label)
+    raise ValueError(f"unknown export format {name!r}")
+
+
 __all__ = [
     "FORMATS",
     "Format",
     "bundle",
+    "encode",
     "encode_csv",
     "encode_jsonl",
     "encode_parquet",
