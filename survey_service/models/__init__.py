@@ -3,12 +3,19 @@
 from survey_service.models.aggregate import FormCounter, ScoreAggregate, ScoreSnapshot
 from survey_service.models.audit import AuditEntry
 from survey_service.models.instrument import InstrumentRecord, InstrumentVersion
-from survey_service.models.key import ApiKey
+from survey_service.models.key import ApiKey, Role
 from survey_service.models.municipality import Municipality
 from survey_service.models.response import Response
-from survey_service.models.survey import Invitation, InvitationLedger, Survey
+from survey_service.models.survey import (
+    AccessKind,
+    Invitation,
+    InvitationLedger,
+    Survey,
+    SurveyStatus,
+)
 
 __all__ = [
+    "AccessKind",
     "ApiKey",
     "AuditEntry",
     "FormCounter",
@@ -18,7 +25,9 @@ __all__ = [
     "InvitationLedger",
     "Municipality",
     "Response",
+    "Role",
     "ScoreAggregate",
     "ScoreSnapshot",
     "Survey",
+    "SurveyStatus",
 ]

@@ -1,20 +1,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_service.db import Base
-from survey_service.models._types import UTCDateTime, utcnow
+from survey_service.models._types import UTCDateTime, one_of, utcnow
 
-ROLES = ("admin", "municipality", "dashboard", "analyst")
+
+class Role(StrEnum):
+    """What an API key may do (see ``auth.py``)."""
+
+    ADMIN = "admin"
+    MUNICIPALITY = "municipality"  # its own municipality's surveys
+    DASHBOARD = "dashboard"
+    ANALYST = "analyst"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 
 class ApiKey(Base):
     """An API key: a public prefix to find it, and only a hash of its secret part."""
 
     __tablename__ = "api_key"
+    __table_args__ = (one_of("role", ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prefix: Mapped[str] = mapped_column(String(16), unique=True)

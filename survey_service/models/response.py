@@ -7,6 +7,8 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_service.db import Base, JSONType
+from survey_service.instruments import LANGUAGES
+from survey_service.models._types import one_of
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -23,6 +25,7 @@ class Response(Base):
     __table_args__ = (
         UniqueConstraint("survey_id", "submission_hash"),
         UniqueConstraint("receipt_hash"),
+        one_of("language", LANGUAGES),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -1,24 +1,48 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_service.db import Base, JSONType
-from survey_service.models._types import UTCDateTime, utcnow
+from survey_service.instruments import AUDIENCES, LANGUAGES
+from survey_service.models._types import UTCDateTime, one_of, utcnow
 from survey_service.models.instrument import InstrumentVersion
 from survey_service.models.municipality import Municipality
 
-SURVEY_STATUSES = ("draft", "open", "closed")
-ACCESS_KINDS = ("open", "invitation")
+
+class SurveyStatus(StrEnum):
+    """A survey's life: ``draft -> open -> closed``."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AccessKind(StrEnum):
+    """Who may answer: anyone with the link, or only holders of an invitation token."""
+
+    OPEN = "open"
+    INVITATION = "invitation"
+
+
+SURVEY_STATUSES: tuple[str, ...] = tuple(status.value for status in SurveyStatus)
+ACCESS_KINDS: tuple[str, ...] = tuple(kind.value for kind in AccessKind)
 
 
 class Survey(Base):
     """One municipality running one instrument version for one audience over a period."""
 
     __tablename__ = "survey"
+    __table_args__ = (
+        one_of("status", SURVEY_STATUSES),
+        one_of("access", ACCESS_KINDS),
+        one_of("audience", AUDIENCES),
+        one_of("default_language", LANGUAGES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The id respondents see in links: random, so survey ids cannot be enumerated.
@@ -31,9 +55,9 @@ class Survey(Base):
     )
     audience: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
-    access: Mapped[str] = mapped_column(String(16), default="open")
+    access: Mapped[str] = mapped_column(String(16), default=AccessKind.OPEN.value)
     default_language: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT.value, index=True)
     # The wave the survey belongs to, e.g. "2026"; filters and exports group by it.
     period: Mapped[str] = mapped_column(String(16), index=True)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from survey_service.instruments import LANGUAGES
-from survey_service.resources.schemas import Schema
+from survey_service.resources.schemas import Schema, county_number, municipality_number
 from survey_service.services.exports.formats import FORMATS
 
 _lang = ma.fields.String(
@@ -38,17 +38,9 @@ class ExportQuerySchema(_InstrumentSchema):
         ma.fields.Integer(strict=False), metadata={"description": "survey ids (repeatable)"}
     )
     municipality = ma.fields.List(
-        ma.fields.String(
-            validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'.")
-        ),
-        metadata={"description": "kommunenummer (repeatable)"},
+        municipality_number(), metadata={"description": "kommunenummer (repeatable)"}
     )
-    county = ma.fields.List(
-        ma.fields.String(
-            validate=ma.validate.Regexp(r"^\d{2}$", error="A 2-digit county number, e.g. '46'.")
-        ),
-        metadata={"description": "county number (repeatable)"},
-    )
+    county = ma.fields.List(county_number(), metadata={"description": "county number (repeatable)"})
     period = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=16)),
         metadata={"description": "period / wave, e.g. 2026 (repeatable)"},

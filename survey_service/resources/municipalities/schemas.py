@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from survey_service.resources.schemas import county_number
+
 
 class MunicipalitySchema(ma.Schema):
     number = ma.fields.String(
@@ -19,7 +21,4 @@ class MunicipalitySchema(ma.Schema):
 
 
 class MunicipalityQuerySchema(ma.Schema):
-    county = ma.fields.String(
-        metadata={"description": "county number (fylkesnummer), e.g. 46"},
-        validate=ma.validate.Regexp(r"^\d{2}$", error="a 2-digit county number, e.g. 46"),
-    )
+    county = county_number(metadata={"description": "county number (fylkesnummer), e.g. 46"})

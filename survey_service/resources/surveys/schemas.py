@@ -4,12 +4,9 @@ import marshmallow as ma
 
 from survey_service.instruments import AUDIENCES, LANGUAGES
 from survey_service.models.survey import ACCESS_KINDS, SURVEY_STATUSES
-from survey_service.resources.schemas import Schema
+from survey_service.resources.schemas import Schema, municipality_number
 
-_municipality = ma.fields.String(
-    validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'."),
-    metadata={"example": "4601"},
-)
+_municipality = municipality_number(metadata={"example": "4601"})
 _targets = ma.fields.Dict(
     keys=ma.fields.String(),
     values=ma.fields.Float(validate=ma.validate.Range(0, 100)),
@@ -38,11 +35,7 @@ _margins = ma.fields.Dict(
 
 
 class SurveyCreateSchema(Schema):
-    municipality = ma.fields.String(
-        required=True,
-        validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'."),
-        metadata={"example": "4601"},
-    )
+    municipality = municipality_number(required=True, metadata={"example": "4601"})
     instrument = ma.fields.String(required=True, metadata={"example": "omdommetrappen"})
     instrument_version = ma.fields.String(metadata={"description": "default: the newest"})
     audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
