@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_PACKAGE = "survey_service.migrations"
+# The repository's migrations/, for a checkout whose editable install predates the package.
+_CHECKOUT_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def script_location() -> Path:
+    """The folder of the alembic scripts: the repository's ``migrations/``, installed (from a
+    wheel, or editable) as the package ``survey_service.migrations``."""
+    try:
+        location = resources.files(MIGRATIONS_PACKAGE)
+    except ModuleNotFoundError:
+        if (_CHECKOUT_MIGRATIONS / "env.py").is_file():
+            return _CHECKOUT_MIGRATIONS
+        raise RuntimeError(
+            f"The migrations are not installed: {MIGRATIONS_PACKAGE} cannot be imported. "
+            "Reinstall survey-service."
+        ) from None
+    if not isinstance(location, Path):  # alembic reads the scripts from the file system
+        raise RuntimeError(f"{MIGRATIONS_PACKAGE} is not a folder on disk: {location}")
+    return location
 
 
 def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(script_location()))
     config.attributes["configure_logging"] = False
     if url:
         config.attributes["url"] = url

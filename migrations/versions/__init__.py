@@ -1,0 +1,1 @@
+"""The revisions; alembic reads them as files, this makes them part of the installed package."""
