@@ -13,9 +13,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey_service.database import Base, JSONType, declare_writes, forget_writes, make_engine
-
-__all__ = ["Base", "Database", "JSONType", "db"]
+from survey_service.database import declare_writes, forget_writes, make_engine
 
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS_PACKAGE = "survey_service.migrations"
 # The repository's migrations/, for a checkout whose editable install predates the package.
@@ -42,15 +45,40 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for running migrations.
+
+    On SQLite, altering a table means rebuilding it, and dropping the old table fires the ON
+    DELETE actions of every table that refers to it; so foreign keys are not enforced while
+    migrating (the pragma only takes effect outside a transaction), checked before the
+    commit instead, and enforced again afterwards, as SQLite's procedure prescribes.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver: Any = connection.connection.driver_connection
+        enforced = bool(sqlite and driver.execute("PRAGMA foreign_keys").fetchone()[0])
+        if enforced:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if enforced and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows referring to missing rows")
+        finally:
+            if enforced:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

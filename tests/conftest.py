@@ -18,7 +18,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete
 
 from survey_service import create_app
-from survey_service.db import Base, db
+from survey_service.database import Base
+from survey_service.db import db
 
 from helpers import fresh_database
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_service.db import Base, JSONType
+from survey_service.database import Base, JSONType
 
 
 class ScoreAggregate(Base):

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_service.db import Base, JSONType
+from survey_service.database import Base, JSONType
 from survey_service.models._types import UTCDateTime, utcnow
 
 

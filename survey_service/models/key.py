@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_service.db import Base
+from survey_service.database import Base
 from survey_service.models._types import UTCDateTime, one_of, utcnow
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_service.db import Base
+from survey_service.database import Base
 
 
 class Municipality(Base):

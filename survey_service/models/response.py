@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_service.db import Base, JSONType
+from survey_service.database import Base, JSONType
 from survey_service.instruments import LANGUAGES
 from survey_service.models._types import one_of
 

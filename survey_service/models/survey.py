@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_service.db import Base, JSONType
+from survey_service.database import Base, JSONType
 from survey_service.instruments import AUDIENCES, LANGUAGES
 from survey_service.models._types import UTCDateTime, one_of, utcnow
 from survey_service.models.instrument import InstrumentVersion

@@ -5,8 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+import survey_service.models  # noqa: F401  (puts the tables on Base.metadata)
 from survey_service import migrate
-from survey_service.db import Base
+from survey_service.database import Base
 
 from helpers import fresh_database
 
