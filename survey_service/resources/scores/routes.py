@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from survey_service.api import Blueprint
 from survey_service.db import db
+from survey_service.resources.schemas import county_number, municipality_number
 from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
 from survey_service.services.benchmark import all_scores
 from survey_service.services.scores import Rules
@@ -19,12 +20,8 @@ blp = Blueprint("scores", __name__, description="Scores across surveys, with a b
 
 class AllScoresQuerySchema(ScoresQuerySchema):
     instrument = ma.fields.String(required=True, metadata={"example": "omdommetrappen"})
-    municipality = ma.fields.String(
-        validate=ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'.")
-    )
-    county = ma.fields.String(
-        validate=ma.validate.Regexp(r"^\d{2}$", error="A 2-digit county number, e.g. '46'.")
-    )
+    municipality = municipality_number()
+    county = county_number()
     period = ma.fields.String()
     audience = ma.fields.String()
 
