@@ -36,6 +36,15 @@ def rescore(
 ) -> int:
     """Recompute every response's person scores and the survey's aggregates; returns the
     number of responses."""
+    cells, done = _rescored(session, survey, progress)
+    _replace_aggregates(session, survey, cells, done, today or datetime.now(UTC).date())
+    return done
+
+
+def _rescored(
+    session: Session, survey: Survey, progress: Callable[[int, int], None] | None
+) -> tuple[dict[str, tuple[int, score_store.Stats]], int]:
+    """Every response scored again (stored back on it), summed per cell; and how many."""
     instrument = as_instrument(survey.instrument_version)
     total = (
         session.scalar(
@@ -73,6 +82,16 @@ def rescore(
         session.expunge_all()
         if progress is not None:
             progress(done, total)
+    return cells, done
+
+
+def _replace_aggregates(
+    session: Session,
+    survey: Survey,
+    cells: dict[str, tuple[int, score_store.Stats]],
+    done: int,
+    today: date,
+) -> None:
     old_changes: dict[str, int] = {}
     for cell, count in session.execute(
         select(ScoreAggregate.cell, ScoreAggregate.changes).where(
@@ -96,6 +115,5 @@ def rescore(
         snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items())]
         snapshot.n = done
         snapshot.changes = sum(changes.values())
-        snapshot.taken_on = today or datetime.now(UTC).date()
+        snapshot.taken_on = today
         session.flush()
-    return done

@@ -91,31 +91,8 @@ def create_survey(
     survey the caller may not see is named exactly as one that does not exist."""
     if municipality_scope is not None and data["municipality"] != municipality_scope:
         raise Forbidden("A municipality key may create surveys only for its own municipality.")
-    problems = _Problems()
-    municipality = session.get(Municipality, data["municipality"])
-    if municipality is None:
-        problems.add("municipality", f"No municipality has the number {data['municipality']!r}.")
-    version = _instrument_version(session, data, problems)
-    instrument = as_instrument(version) if version is not None else None
+    municipality, version, baseline = _checked(session, data, municipality_scope)
     opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
-    _check_times(opens_at, closes_at, problems)
-    baseline = _baseline(
-        session, data.get("baseline_survey"), data, version, problems, municipality_scope
-    )
-    if instrument is not None:
-        _check_targets(data.get("targets") or {}, instrument, problems)
-    _check_origins(data.get("embed_origins") or [], problems)
-    _check_attributes(data.get("respondent_attributes") or {}, problems)
-    if instrument is not None:
-        asked = set(data.get("respondent_attributes") or {}) | {
-            req.attribute for req in instrument.respondent_attributes
-        }
-        _check_margins(data.get("population_margins") or {}, asked, problems)
-    if data["audience"] not in AUDIENCES:
-        problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
-    problems.raise_any("The survey is not valid.")
-    assert municipality is not None and version is not None
-
     language = data.get("default_language") or municipality.written_standard or "nb"
     survey = Survey(
         public_id=secrets.token_urlsafe(12),
@@ -148,6 +125,36 @@ def create_survey(
         version=version.version,
     )
     return survey
+
+
+def _checked(
+    session: Session, data: Mapping[str, Any], municipality_scope: str | None
+) -> tuple[Municipality, InstrumentVersion, Survey | None]:
+    """What a new survey refers to, once every rule holds; else SurveyInvalid with every
+    problem at once."""
+    problems = _Problems()
+    municipality = session.get(Municipality, data["municipality"])
+    if municipality is None:
+        problems.add("municipality", f"No municipality has the number {data['municipality']!r}.")
+    version = _instrument_version(session, data, problems)
+    instrument = as_instrument(version) if version is not None else None
+    _check_times(data.get("opens_at"), data.get("closes_at"), problems)
+    baseline = _baseline(
+        session, data.get("baseline_survey"), data, version, problems, municipality_scope
+    )
+    _check_origins(data.get("embed_origins") or [], problems)
+    _check_attributes(data.get("respondent_attributes") or {}, problems)
+    if instrument is not None:
+        _check_targets(data.get("targets") or {}, instrument, problems)
+        asked = set(data.get("respondent_attributes") or {}) | {
+            req.attribute for req in instrument.respondent_attributes
+        }
+        _check_margins(data.get("population_margins") or {}, asked, problems)
+    if data["audience"] not in AUDIENCES:
+        problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
+    problems.raise_any("The survey is not valid.")
+    assert municipality is not None and version is not None
+    return municipality, version, baseline
 
 
 def update_survey(
