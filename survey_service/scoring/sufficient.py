@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._results import MeanResult
-from ._validation import validate_from_stats, validate_stats_values
+from ._validation_weighting import validate_from_stats, validate_stats_values
 from .estimates import _mean_result
 
 __all__ = ["MeanStats", "mean_ci_from_stats", "mean_ci_from_strata_stats"]

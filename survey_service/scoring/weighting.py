@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import validate_poststratify, validate_rake
+from ._validation_weighting import validate_poststratify, validate_rake
 
 __all__ = ["ConvergenceError", "poststratify", "rake"]
 
