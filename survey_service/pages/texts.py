@@ -3,6 +3,12 @@
 The questionnaire's own texts (questions, answer options, "Vet ikke", the submit button) come
 from the instrument (``survey_service.instruments``); these are the words around them. Keys
 with ``{name}`` placeholders are filled with ``str.format`` in the templates.
+
+Why a table and not gettext catalogs: there are about sixty short texts in three fixed
+languages, none needs a plural form ("Del 2 av 5" reads the same for every number), and a
+translator sees nb, nn and en side by side, which is how Nynorsk is checked against Bokmål.
+Catalogs would add a compile step and a build artefact for no text that needs them; a test
+fails on any text missing in a language. Should plural forms be needed, Babel is the way.
 """
 
 from __future__ import annotations
