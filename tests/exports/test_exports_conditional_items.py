@@ -17,13 +17,9 @@ import pyreadstat
 import pytest
 
 from survey_service.instruments import Instrument, bundled
-from survey_service.services.exports.columns import layout
-from survey_service.services.exports.disclosure import (
-    SUPPRESSED,
-    ConditionalItems,
-    QuasiIdentifiers,
-    generalise,
-)
+from survey_service.services.exports.conditional_items import ConditionalItems
+from survey_service.services.exports.disclosure import SUPPRESSED, QuasiIdentifiers, generalise
+from survey_service.services.exports.layout import layout
 
 from helpers import answers_for, bearer, close_survey, open_survey, submit
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from survey_service.instruments import bundled
-from survey_service.services.exports.columns import layout
 from survey_service.services.exports.formats import encode_csv
 from survey_service.services.exports.formats.csv import neutralise
+from survey_service.services.exports.layout import layout
 
 from helpers import answers_for, bearer, close_survey, open_survey, submit
 

@@ -15,13 +15,8 @@ from sqlalchemy import select
 
 from survey_service.db import db
 from survey_service.models import Invitation, Response, Survey
-from survey_service.services.exports.disclosure import (
-    ClassStats,
-    QuasiIdentifiers,
-    plan,
-    screen_text,
-    valid_national_id,
-)
+from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers, plan
+from survey_service.services.exports.text_screening import screen_text, valid_national_id
 
 from helpers import answers_for, assert_error, bearer, close_survey, open_survey, submit
 

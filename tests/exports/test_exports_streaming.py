@@ -12,8 +12,8 @@ from survey_service.db import db
 from survey_service.instruments import bundled
 from survey_service.services import exports
 from survey_service.services.exports import formats
-from survey_service.services.exports.columns import layout
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers, plan
+from survey_service.services.exports.layout import layout
 from survey_service.services.exports.query import SurveyInfo
 from survey_service.services.exports.rows import Progress, export_rows
 

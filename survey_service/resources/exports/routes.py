@@ -22,7 +22,7 @@ from survey_service.resources.exports.schemas import (
 )
 from survey_service.services import exports
 from survey_service.services.exports import codebook as codebooks
-from survey_service.services.exports.columns import layout
+from survey_service.services.exports.layout import layout
 from survey_service.services.instrument_catalog import as_instrument
 
 blp = Blueprint(

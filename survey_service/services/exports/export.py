@@ -32,8 +32,10 @@ from survey_service.instruments import Instrument
 from survey_service.services import audit, errors
 from survey_service.services.exports import codebook as codebooks
 from survey_service.services.exports import formats, query
-from survey_service.services.exports.columns import Layout, layout
-from survey_service.services.exports.disclosure import ConditionalItems, Plan, plan
+from survey_service.services.exports.columns import Layout
+from survey_service.services.exports.conditional_items import ConditionalItems
+from survey_service.services.exports.disclosure import Plan, plan
+from survey_service.services.exports.layout import layout
 from survey_service.services.exports.rows import Progress, export_rows
 from survey_service.services.exports.stream import ExportStream
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version

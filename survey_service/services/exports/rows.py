@@ -22,13 +22,9 @@ from survey_service.services.exports.columns import (
     Layout,
     dimension_column,
 )
-from survey_service.services.exports.disclosure import (
-    ConditionalItems,
-    Plan,
-    QuasiIdentifiers,
-    ScreenCounts,
-    screen_text,
-)
+from survey_service.services.exports.conditional_items import ConditionalItems
+from survey_service.services.exports.disclosure import Plan, QuasiIdentifiers
+from survey_service.services.exports.text_screening import ScreenCounts, screen_text
 
 
 @dataclass

@@ -1,0 +1,121 @@
+"""The column of one item of an instrument version: its codes, value labels, declared missing
+code and a description for people. Pure, no database.
+
+How an item's answers are coded is described in :mod:`.columns`. Each item type gets a
+builder of its own, because each codes its answers differently: free text is a string,
+a choice item is numbered 1..n in the order of its options, and a scaled item (Likert,
+rating, dice) keeps its value.
+"""
+
+from __future__ import annotations
+
+from survey_service.instruments import UI_LABELS, Condition, Item
+from survey_service.services.exports.columns import DONT_KNOW_CODE, Category, Column
+
+
+def _condition(condition: Condition) -> str:
+    subject = condition.question or condition.respondent
+    if condition.operator == "exists":
+        return f"{subject} {'is given' if condition.answer else 'is not given'}"
+    answer = condition.answer
+    shown = f"[{', '.join(map(str, answer))}]" if isinstance(answer, tuple) else str(answer)
+    return f"{subject} {condition.operator} {shown}"
+
+
+def shown_only_if(item: Item) -> str:
+    """The item's ``enableWhen`` for people ("" when it is always shown), with a note where
+    disclosure control may set it to missing."""
+    if not item.enable_when:
+        return ""
+    joiner = " or " if item.enable_behavior == "any" else " and "
+    text = "shown only if " + joiner.join(_condition(c) for c in item.enable_when)
+    attributes = sorted({c.respondent for c in item.enable_when if c.respondent})
+    if attributes:
+        text += (
+            f" (also missing where the released {' / '.join(attributes)} does not tell "
+            "whether it was shown: disclosure control)"
+        )
+    return text
+
+
+def item_column(item: Item) -> tuple[Column, dict[str, int] | None]:
+    """The item's column, and for a choice item the code of each option value (which the
+    rows need to write its answers)."""
+    missing: tuple[Category, ...] = ()
+    if item.dont_know:
+        missing = (Category(DONT_KNOW_CODE, UI_LABELS["dont_know"], DONT_KNOW_CODE),)
+    condition = shown_only_if(item)
+    if item.type == "text":
+        return _text_column(item, condition), None
+    if item.type == "choice":
+        return _choice_column(item, missing, condition)
+    return _scaled_column(item, missing, condition), None
+
+
+def _text_column(item: Item, condition: str) -> Column:
+    return Column(
+        item.link_id,
+        "string",
+        item.text,
+        "text",
+        width=255,
+        description=condition,
+        source=item.link_id,
+    )
+
+
+def _choice_column(
+    item: Item, missing: tuple[Category, ...], condition: str
+) -> tuple[Column, dict[str, int]]:
+    codes = {str(o.value): i for i, o in enumerate(item.answer_options, start=1)}
+    categories = tuple(
+        Category(codes[str(o.value)], o.label, codes[str(o.value)]) for o in item.answer_options
+    )
+    return Column(
+        item.link_id,
+        "integer",
+        item.text,
+        "item",
+        "nominal",
+        categories,
+        missing,
+        description="; ".join(
+            x
+            for x in ("codes: " + ", ".join(f"{n} = {c}" for c, n in codes.items()), condition)
+            if x
+        ),
+        source=item.link_id,
+    ), codes
+
+
+def _scaled_column(item: Item, missing: tuple[Category, ...], condition: str) -> Column:
+    """A Likert, rating or dice item: labelled options for Likert, labelled ends otherwise."""
+    if item.type == "likert":
+        categories = tuple(
+            Category(int(o.value), o.label, int(o.value)) for o in item.answer_options
+        )
+    else:
+        low, high = item.scale or (1, 6)
+        ends = []
+        if item.min_label is not None:
+            ends.append(Category(low, item.min_label, low))
+        if item.max_label is not None:
+            ends.append(Category(high, item.max_label, high))
+        categories = tuple(ends)
+    scale = item.scale
+    description = f"scale {scale[0]}-{scale[1]}" if scale else ""
+    if item.reverse:
+        description += ", reverse-scored"
+    if condition:
+        description = f"{description}; {condition}" if description else condition
+    return Column(
+        item.link_id,
+        "integer",
+        item.text,
+        "item",
+        "ordinal",
+        categories,
+        missing,
+        description=description,
+        source=item.link_id,
+    )
