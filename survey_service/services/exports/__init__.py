@@ -2,9 +2,14 @@
 
 Modules, one idea each:
 
-- ``columns``: the exported columns, derived from the instrument version (pure);
-- ``disclosure``: k-anonymity and homogeneity plans, the conditional-items rule, free-text
-  screening (pure);
+- ``columns``: the column model every format reads (pure);
+- ``item_columns`` and ``layout``: one item's column, and every column of an export in order,
+  derived from the instrument version (pure);
+- ``disclosure``: k-anonymity and homogeneity plans (pure);
+- ``conditional_items``: blanking items shown only to some roles where the released row does
+  not tell who was asked (pure);
+- ``text_screening``: free text screened for e-mail addresses, phone and national identity
+  numbers (pure);
 - ``query``: surveys, the aggregate pass and the row stream (SQL);
 - ``formats``: CSV (text cells neutralised against formula injection), JSON Lines, Parquet,
   SPSS .sav and the zip bundle (lazy encoders);
