@@ -111,16 +111,9 @@ class ResponsesExport(MethodView):
             bundle=query.get("bundle") == "zip",
             bom=query["bom"],
         )
-        try:
-            prepared = exports.prepare(
-                db.session,
-                db.engine,
-                request,
-                k=current_app.config["SURVEY_MIN_N"],
-                actor=who.label,
-            )
-        except exports.ExportNotFound as exc:
-            abort(404, message=str(exc))
+        prepared = exports.prepare(
+            db.session, db.engine, request, k=current_app.config["SURVEY_MIN_N"], actor=who.label
+        )
         # Not stream_with_context: the stream needs no request context, and its own close()
         # releases the connection even when iteration never starts.
         return Response(
@@ -146,12 +139,9 @@ class Codebook(MethodView):
         CSV); `format=markdown` a document for people.
         """
         _free_text_allowed(query)
-        try:
-            version = exports.find_layout_version(
-                db.session, query["instrument"], query.get("instrument_version")
-            )
-        except exports.ExportNotFound as exc:
-            abort(404, message=str(exc))
+        version = exports.find_layout_version(
+            db.session, query["instrument"], query.get("instrument_version")
+        )
         instrument = as_instrument(version)
         export_layout = layout(
             instrument, attributes=RESPONDENT_ATTRIBUTES, free_text=query["include_free_text"]
