@@ -92,6 +92,30 @@ def close_survey(client: Any, key: str, survey: dict[str, Any]) -> dict[str, Any
     return dict(response.get_json())
 
 
+def dice_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
+    """An open survey of the gathering's evaluation (one dice item, ``terningkast``)."""
+    return open_survey(client, key, instrument="samlingsevaluering", audience="mixed", **fields)
+
+
+def dice(roll: int) -> float:
+    """A dice roll on the 0-100 scale of the scores."""
+    return (roll - 1) * 20.0
+
+
+def read_scores(client: Any, key: str, survey: dict[str, Any], **query: Any) -> dict[str, Any]:
+    """GET a survey's scores (200 asserted)."""
+    url = f"/api/v1/surveys/{survey['id']}/scores"
+    response = client.get(url, query_string=query, headers=bearer(key))
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
+def figure(scores: dict[str, Any], key: str) -> dict[str, Any]:
+    """A dimension, index or item of a scores report by its key."""
+    figures = scores["dimensions"] + scores["indices"] + scores["items"]
+    return next(f for f in figures if f["key"] == key)
+
+
 def answers_for(instrument_key: str, value: int | str = 4, **overrides: Any) -> dict[str, Any]:
     """An answer to every scored item of a bundled instrument (``value`` clipped to each scale),
     plus ``overrides`` (link id -> value)."""

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from survey_service.db import db
 from survey_service.models import Response
 
-from helpers import assert_error, bearer, count_responses, open_survey, submit
+from helpers import assert_error, count_responses, figure, open_survey, read_scores, submit
 
 
 def survey_with_area(client, key, **fields):
@@ -43,11 +43,11 @@ def test_an_area_cannot_pose_as_another_attribute(client, admin):
         assert (
             submit(client, survey, {"terningkast": roll}, respondent=respondent).status_code == 201
         )
-    scores = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(admin))
-    dice = next(d for d in scores.get_json()["dimensions"] if d["key"] == "terningkast")
+    scores = read_scores(client, admin, survey)
+    dice = figure(scores, "terningkast")
     women, men = (100 + 80 + 100 + 80 + 100) / 5, (0 + 20 + 0 + 20 + 0) / 5
     # Weighted 3 : 1 as the margins say: the women stayed women.
-    assert scores.get_json()["method"]["weighting"] == "poststratified"
+    assert scores["method"]["weighting"] == "poststratified"
     assert dice["estimate"] == pytest.approx(0.75 * women + 0.25 * men)
 
 

@@ -10,19 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import bearer, open_survey, submit
+from helpers import bearer, dice_survey, figure, read_scores, submit
 
 MIN_N = 5
-
-
-def read(client, key, survey):
-    response = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(key))
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def dice_figure(scores):
-    return next(d for d in scores["dimensions"] if d["key"] == "terningkast")
 
 
 def fieldwork(client, key, survey):
@@ -31,16 +21,14 @@ def fieldwork(client, key, survey):
 
 def test_reading_after_every_answer_recovers_no_one(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(
-        client, owner, instrument="samlingsevaluering", audience="mixed", population_size=100
-    )
+    survey = dice_survey(client, owner, population_size=100)
     rolls = [3, 4, 2, 5, 3, 6, 1, 4, 4, 2, 5, 3, 6, 2, 4, 3, 5, 1, 6, 2, 3, 4, 5]
     published = []  # (n, estimate) of every distinct state a reader was ever shown
     monitor = []
     for roll in rolls:
         assert submit(client, survey, {"terningkast": roll}).status_code == 201
-        figure = dice_figure(read(client, owner, survey))
-        state = (figure["n"], figure["estimate"])
+        shown = figure(read_scores(client, owner, survey), "terningkast")
+        state = (shown["n"], shown["estimate"])
         if state != (None, None) and (not published or published[-1] != state):
             published.append(state)
         monitor.append(fieldwork(client, owner, survey))
@@ -61,31 +49,31 @@ def test_reading_after_every_answer_recovers_no_one(client, make_key):
 
 def test_a_withdrawal_is_not_visible_on_its_own(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(client, owner, instrument="samlingsevaluering", audience="mixed")
+    survey = dice_survey(client, owner)
     receipts = [
         submit(client, survey, {"terningkast": roll}).get_json()["receipt"]
         for roll in (3, 4, 2, 5, 3)
     ]
-    before = read(client, owner, survey)
-    assert dice_figure(before)["n"] == 5
+    before = read_scores(client, owner, survey)
+    assert figure(before, "terningkast")["n"] == 5
     for receipt in receipts[:4]:  # up to four leave: still fewer than min_n changes
         response = client.post("/api/v1/public/withdrawals", json={"receipt": receipt})
         assert response.status_code == 204
-        assert read(client, owner, survey) == before
+        assert read_scores(client, owner, survey) == before
     # The fifth change publishes a new snapshot: it differs from the last by five people.
     client.post("/api/v1/public/withdrawals", json={"receipt": receipts[4]})
-    after = read(client, owner, survey)
+    after = read_scores(client, owner, survey)
     assert after["snapshot"]["seq"] == before["snapshot"]["seq"] + 1
     assert after["suppressed"] is True  # nobody is left: nothing is shown
 
 
 def test_scores_say_which_snapshot_they_come_from(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(client, owner, instrument="samlingsevaluering", audience="mixed")
-    assert read(client, owner, survey)["snapshot"] is None
+    survey = dice_survey(client, owner)
+    assert read_scores(client, owner, survey)["snapshot"] is None
     for roll in (3, 4, 2, 5, 3, 6, 2):
         submit(client, survey, {"terningkast": roll})
-    scores = read(client, owner, survey)
+    scores = read_scores(client, owner, survey)
     assert scores["snapshot"]["seq"] == 1 and scores["snapshot"]["n"] == 5
     assert scores["n"] == 5
     assert "snapshot" in scores["method"]["snapshots"]

@@ -8,17 +8,7 @@ baseline.
 
 from __future__ import annotations
 
-from helpers import answers_for, bearer, open_survey, submit
-
-
-def read(client, key, survey):
-    response = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(key))
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def by_key(figures):
-    return {f["key"]: f for f in figures}
+from helpers import answers_for, dice_survey, figure, open_survey, read_scores, submit
 
 
 def test_five_alike_answers_are_withheld(client, make_key):
@@ -28,21 +18,21 @@ def test_five_alike_answers_are_withheld(client, make_key):
         # Everyone answers sso_1 with 1; the other items vary.
         response = submit(client, survey, answers_for("omdommetrappen", value, sso_1=1))
         assert response.status_code == 201
-    scores = read(client, owner, survey)
-    item = by_key(scores["items"])["sso_1"]
+    scores = read_scores(client, owner, survey)
+    item = figure(scores, "sso_1")
     assert item["suppressed"] is True
     assert item["suppression_reason"] == "all_gave_the_same_answer"
     for field in ("estimate", "standard_error", "confidence_interval", "n"):
         assert item[field] is None
     # The items that vary are published as before.
-    assert by_key(scores["items"])["sso_2"]["suppressed"] is False
-    assert by_key(scores["items"])["sso_2"]["suppression_reason"] is None
+    assert figure(scores, "sso_2")["suppressed"] is False
+    assert figure(scores, "sso_2")["suppression_reason"] is None
     assert "same answer" in scores["method"]["suppression"]
 
 
 def test_alike_dimension_and_its_change_are_withheld(client, make_key):
     owner = make_key("municipality", "4601")
-    baseline = open_survey(client, owner, instrument="samlingsevaluering", audience="mixed")
+    baseline = dice_survey(client, owner)
     for roll in (3, 4, 2, 5, 3):
         submit(client, baseline, {"terningkast": roll})
     survey = open_survey(
@@ -55,7 +45,7 @@ def test_alike_dimension_and_its_change_are_withheld(client, make_key):
     )
     for _ in range(5):
         submit(client, survey, {"terningkast": 6})
-    dice = by_key(read(client, owner, survey)["dimensions"])["terningkast"]
+    dice = figure(read_scores(client, owner, survey), "terningkast")
     assert dice["suppressed"] is True
     assert dice["suppression_reason"] == "all_gave_the_same_answer"
     # Neither the change (current minus baseline) nor the target may give the value away.
@@ -65,8 +55,8 @@ def test_alike_dimension_and_its_change_are_withheld(client, make_key):
 
 def test_alike_answers_from_enough_people_are_published(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(client, owner, instrument="samlingsevaluering", audience="mixed")
+    survey = dice_survey(client, owner)
     for _ in range(10):  # 2 x min_n
         submit(client, survey, {"terningkast": 6})
-    dice = by_key(read(client, owner, survey)["dimensions"])["terningkast"]
+    dice = figure(read_scores(client, owner, survey), "terningkast")
     assert dice["suppressed"] is False and dice["estimate"] == 100.0 and dice["n"] == 10

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import answers_for, bearer, open_survey, submit
+from helpers import answers_for, open_survey, read_scores, submit
 
 ITEMS = ("sso_1", "sso_2", "sso_3", "sso_4")
 DIMENSION = "strukturer_systemer_okonomi"
-
-
-def read(client, key, survey):
-    response = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(key))
-    assert response.status_code == 200
-    return response.get_json()
 
 
 def figures(scores):
@@ -42,7 +36,7 @@ def test_one_person_who_skipped_an_item_cannot_be_solved_for(client, make_key):
     assert submit(client, survey, answers(5, skip=True)).status_code == 201
     for value in (2, 3, 4, 1, 5):
         assert submit(client, survey, answers(value)).status_code == 201
-    shown = figures(read(client, owner, survey))
+    shown = figures(read_scores(client, owner, survey))
     assert shown[DIMENSION]["n"] == 10
     needed = [shown[DIMENSION], *(shown[k] for k in ITEMS)]
     # The item one person skipped is withheld, so the equation cannot be formed.
@@ -62,7 +56,7 @@ def test_five_who_skipped_an_item_may_be_solved_for_together(client, make_key):
     skipped = (1, 2, 4, 5, 3)
     for value in skipped:
         submit(client, survey, answers(value, skip=True))
-    shown = figures(read(client, owner, survey))
+    shown = figures(read_scores(client, owner, survey))
     total = 4 * shown[DIMENSION]["estimate"] * shown[DIMENSION]["n"] - sum(
         shown[k]["estimate"] * shown[k]["n"] for k in ITEMS
     )
@@ -76,12 +70,12 @@ def test_an_item_moves_only_with_min_n_changes_of_its_own(client, make_key):
     survey = open_survey(client, owner)
     for value in (1, 2, 3, 4, 5, 2, 3, 4, 1, 5):
         submit(client, survey, answers(value))
-    first = figures(read(client, owner, survey))
+    first = figures(read_scores(client, owner, survey))
     # Five more arrive, four of whom skip sso_1: a new snapshot, where sso_1 would move by one.
     submit(client, survey, answers(2))
     for value in (1, 3, 4, 5):
         submit(client, survey, answers(value, skip=True))
-    second = figures(read(client, owner, survey))
+    second = figures(read_scores(client, owner, survey))
     assert second[DIMENSION]["n"] == 15
     assert second["sso_1"]["n"] == first["sso_1"]["n"] == 10
     assert second["sso_1"]["estimate"] == first["sso_1"]["estimate"]

@@ -12,11 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import bearer, open_survey, submit
-
-
-def dice(roll: int) -> float:
-    return (roll - 1) * 20.0
+from helpers import bearer, dice, dice_survey, figure, read_scores, submit
 
 
 def read(client, key, survey, margins):
@@ -26,22 +22,14 @@ def read(client, key, survey, margins):
         headers=bearer(key),
     )
     assert changed.status_code == 200, changed.get_json()
-    response = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(key))
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def terningkast(scores):
-    return next(d for d in scores["dimensions"] if d["key"] == "terningkast")
+    return read_scores(client, key, survey)
 
 
 def test_one_man_among_nine_women_cannot_be_solved_for(client, admin, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(
+    survey = dice_survey(
         client,
         owner,
-        instrument="samlingsevaluering",
-        audience="mixed",
         respondent_attributes={"gender": None},
     )
     women = [2, 3, 2, 4, 3, 2, 3, 4, 2]
@@ -53,7 +41,7 @@ def test_one_man_among_nine_women_cannot_be_solved_for(client, admin, make_key):
 
     first = read(client, owner, survey, {"gender": {"female": 1, "male": 1}})
     second = read(client, owner, survey, {"gender": {"female": 1, "male": 3}})
-    m1, m2 = terningkast(first)["estimate"], terningkast(second)["estimate"]
+    m1, m2 = figure(first, "terningkast")["estimate"], figure(second, "terningkast")["estimate"]
     recovered = 2 * m2 - m1
 
     assert m1 == m2  # the man's group has no weight of its own
@@ -65,11 +53,9 @@ def test_one_man_among_nine_women_cannot_be_solved_for(client, admin, make_key):
 
 def test_large_enough_groups_are_still_weighted(client, admin, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(
+    survey = dice_survey(
         client,
         owner,
-        instrument="samlingsevaluering",
-        audience="mixed",
         respondent_attributes={"gender": None},
         population_margins={"gender": {"female": 1, "male": 3}},
     )
@@ -77,42 +63,38 @@ def test_large_enough_groups_are_still_weighted(client, admin, make_key):
     for gender, rolls in (("female", women), ("male", men)):
         for roll in rolls:
             submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
-    scores = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
-    scores = scores.get_json()
+    scores = read_scores(client, owner, survey)
     female = sum(map(dice, women)) / 5
     male = sum(map(dice, men)) / 5
     assert scores["method"]["weighting"] == "poststratified"
-    assert terningkast(scores)["estimate"] == pytest.approx(0.25 * female + 0.75 * male)
+    assert figure(scores, "terningkast")["estimate"] == pytest.approx(0.25 * female + 0.75 * male)
 
 
 def test_a_small_group_never_carries_a_weight_of_its_own(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(
+    survey = dice_survey(
         client,
         owner,
-        instrument="samlingsevaluering",
-        audience="mixed",
         respondent_attributes={"gender": None},
         population_margins={"gender": {"female": 1, "male": 3}},
     )
     rolls = [("female", r) for r in (2, 3, 2, 4, 3, 2, 3, 4, 2)] + [("male", 6)]
     for gender, roll in rolls:
         submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
-    scores = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
-    scores = scores.get_json()
+    scores = read_scores(client, owner, survey)
     # The one man is pooled with the women: everyone carries the same weight.
-    assert terningkast(scores)["estimate"] == pytest.approx(sum(dice(r) for _, r in rolls) / 10)
+    assert figure(scores, "terningkast")["estimate"] == pytest.approx(
+        sum(dice(r) for _, r in rolls) / 10
+    )
     assert scores["method"]["weighting"] == "none"
     assert "fewer than 5" in scores["method"]["weighting_note"]
 
 
 def test_new_margins_apply_from_the_next_snapshot(client, make_key):
     owner = make_key("municipality", "4601")
-    survey = open_survey(
+    survey = dice_survey(
         client,
         owner,
-        instrument="samlingsevaluering",
-        audience="mixed",
         respondent_attributes={"gender": None},
     )
     for gender, roll in [("female", r) for r in (2, 3, 2, 4, 3)] + [
@@ -126,8 +108,8 @@ def test_new_margins_apply_from_the_next_snapshot(client, make_key):
     # ...the margins apply once the next snapshot has been taken.
     for gender, roll in [("female", 4), ("female", 2), ("male", 5), ("male", 6), ("male", 4)]:
         submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
-    later = client.get(f"/api/v1/surveys/{survey['id']}/scores", headers=bearer(owner))
-    assert later.get_json()["method"]["weighting"] == "poststratified"
+    later = read_scores(client, owner, survey)
+    assert later["method"]["weighting"] == "poststratified"
 
 
 def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, admin, make_key):
@@ -138,11 +120,9 @@ def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, admin, make
     from survey_service.scoring import rake
 
     owner = make_key("municipality", "4601")
-    survey = open_survey(
+    survey = dice_survey(
         client,
         owner,
-        instrument="samlingsevaluering",
-        audience="mixed",
         respondent_attributes={"gender": None, "age_band": None},
     )
     groups = {
@@ -178,9 +158,9 @@ def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, admin, make
         rows.append(totals / totals.sum())
         modelled.append(float(rows[-1] @ truth))
         scores = read(client, owner, survey, {"gender": gender, "age_band": age})
-        served.append(terningkast(scores)["estimate"])
+        served.append(figure(scores, "terningkast")["estimate"])
     rows.append(counts / counts.sum())
-    unweighted = terningkast(read(client, owner, survey, {}))["estimate"]
+    unweighted = figure(read(client, owner, survey, {}), "terningkast")["estimate"]
     modelled.append(float(rows[-1] @ truth))
     served.append(unweighted)
 
