@@ -19,7 +19,8 @@ from .answers import (
 from .bundled import bundled, load_bundled
 from .conditions import condition_met, is_enabled
 from .errors import AnswerError, InstrumentError, Problem, ProblemsError
-from .model import (
+from .model import Instrument
+from .parts import (
     AnswerOption,
     AttributeRequest,
     Condition,
@@ -27,13 +28,11 @@ from .model import (
     DimensionRule,
     GapPair,
     IndexRule,
-    Instrument,
     Item,
     Scoring,
     Staircase,
 )
 from .render import render
-from .schema import parse_version
 from .scores import (
     ResponseScores,
     StaircaseAttainment,
@@ -43,6 +42,7 @@ from .scores import (
     score_response,
     staircase_attainment,
 )
+from .versions import parse_version, version_key
 from .vocabulary import (
     AUDIENCE_LABELS,
     AUDIENCES,
@@ -101,4 +101,5 @@ __all__ = [
     "staircase_attainment",
     "validate_answers",
     "validate_respondent",
+    "version_key",
 ]

@@ -9,7 +9,8 @@ from collections.abc import Collection, Mapping
 
 from .conditions import is_enabled
 from .errors import AnswerError, Problem
-from .model import AttributeRequest, Instrument, Item
+from .model import Instrument
+from .parts import AttributeRequest, Item
 from .vocabulary import AREA_MAX_LENGTH, DONT_KNOW, PREFER_NOT_TO_SAY, RESPONDENT_ATTRIBUTES
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import Condition, Item
+from .parts import Condition, Item
 from .vocabulary import DONT_KNOW
 
 __all__ = ["condition_met", "is_enabled"]

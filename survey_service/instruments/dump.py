@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Condition, Instrument, Item
+from .parts import Condition, Item
 from .vocabulary import LANGUAGES, Text
+
+if TYPE_CHECKING:  # the instrument's to_dict calls dump: only the type is needed here
+    from .model import Instrument
 
 __all__ = ["condition_dict", "dump"]
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from .answers import attribute_requests
 from .dump import condition_dict
-from .model import Instrument, Item
+from .model import Instrument
+from .parts import Item
 from .vocabulary import (
     AREA_MAX_LENGTH,
     AUDIENCES,

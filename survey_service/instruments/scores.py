@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import DimensionRule, IndexRule, Instrument, Item, Staircase
+from .model import Instrument
+from .parts import DimensionRule, IndexRule, Item, Staircase
 from .vocabulary import DONT_KNOW
 
 __all__ = [
