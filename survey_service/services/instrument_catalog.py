@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_service.instruments import Instrument, load_bundled
+from survey_service.instruments import Instrument, load_bundled, version_key
 from survey_service.models import InstrumentRecord, InstrumentVersion
 from survey_service.services import audit
 
@@ -50,7 +50,7 @@ def publish(session: Session, instrument: Instrument, *, actor: str) -> Publishe
         if existing.content_hash != instrument.content_hash:
             raise VersionConflict(instrument.key, instrument.version)
         return Published(existing, created=False)
-    major, minor, patch = _semver(instrument.version)
+    major, minor, patch = version_key(instrument.version)
     version = InstrumentVersion(
         instrument=record,
         version=instrument.version,
@@ -77,25 +77,17 @@ def publish_bundled(session: Session, *, actor: str) -> Iterator[Published]:
         yield publish(session, instrument, actor=actor)
 
 
-def _semver(version: str) -> tuple[int, int, int]:
-    core = version.split("-", 1)[0].split("+", 1)[0]
-    major, minor, patch = (int(part) for part in core.split("."))
-    return major, minor, patch
+def version_order(version: InstrumentVersion) -> tuple[tuple[int, int, int], int]:
+    """Sort key of stored versions, oldest first: by number (1.10.0 after 1.9.0); versions
+    that differ only in a pre-release or build part sort in the order they were published."""
+    return version_key(version.version), version.id
 
 
 def newest_version(session: Session, key: str) -> InstrumentVersion | None:
-    return session.scalar(
-        select(InstrumentVersion)
-        .join(InstrumentRecord)
-        .where(InstrumentRecord.key == key)
-        .order_by(
-            InstrumentVersion.version_major.desc(),
-            InstrumentVersion.version_minor.desc(),
-            InstrumentVersion.version_patch.desc(),
-            InstrumentVersion.id.desc(),
-        )
-        .limit(1)
+    versions = session.scalars(
+        select(InstrumentVersion).join(InstrumentRecord).where(InstrumentRecord.key == key)
     )
+    return max(versions, key=version_order, default=None)
 
 
 def find_version(session: Session, key: str, version: str) -> InstrumentVersion | None:

@@ -29,10 +29,7 @@ blp = Blueprint(
 
 
 def _versions(record: InstrumentRecord) -> list[InstrumentVersion]:
-    return sorted(
-        record.versions,
-        key=lambda v: (v.version_major, v.version_minor, v.version_patch, v.id),
-    )
+    return sorted(record.versions, key=catalog.version_order)
 
 
 def _present(version: InstrumentVersion, query: dict[str, Any]) -> dict[str, Any]:
