@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_service.instruments import Instrument, load_bundled, version_key
+from survey_service.instruments import Instrument, InstrumentError, load_bundled, version_key
 from survey_service.models import InstrumentRecord, InstrumentVersion
 from survey_service.services import audit
+from survey_service.services.errors import Conflict, Invalid
 
 
-class VersionConflict(Exception):
+class DefinitionInvalid(Invalid):
+    """An instrument definition breaks the format's rules (``errors`` by path)."""
+
+
+class VersionConflict(Conflict):
     """The version exists already with other content."""
 
     def __init__(self, key: str, version: str) -> None:
@@ -31,6 +37,18 @@ class Published:
     def __str__(self) -> str:
         what = "published" if self.created else "already published, unchanged"
         return f"{self.version.instrument.key} {self.version.version}: {what}"
+
+
+def publish_definition(session: Session, definition: Mapping[str, Any], *, actor: str) -> Published:
+    """Check a definition (as sent, a mapping) and publish it (see :func:`publish`)."""
+    try:
+        instrument = Instrument.from_dict(definition)
+    except InstrumentError as exc:
+        errors: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.path or "definition", []).append(problem.message)
+        raise DefinitionInvalid("The instrument definition is not valid.", errors) from exc
+    return publish(session, instrument, actor=actor)
 
 
 def publish(session: Session, instrument: Instrument, *, actor: str) -> Published:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from survey_service.api import Blueprint, abort
 from survey_service.auth import current_principal
 from survey_service.db import db
-from survey_service.instruments import Instrument, InstrumentError, render
+from survey_service.instruments import render
 from survey_service.models import InstrumentRecord, InstrumentVersion
 from survey_service.resources.instruments.schemas import (
     InstrumentDefinitionSchema,
@@ -81,20 +81,11 @@ class Instruments(MethodView):
         Idempotent: publishing the same content again answers 200 and changes nothing.
         The same version with other content is refused (409): publish a new version.
         """
-        try:
-            instrument = Instrument.from_dict(definition)
-        except InstrumentError as exc:
-            errors: dict[str, list[str]] = {}
-            for problem in exc.problems:
-                errors.setdefault(problem.path or "definition", []).append(problem.message)
-            abort(422, message="The instrument definition is not valid.", errors=errors)
         principal = current_principal()
         assert principal is not None
         try:
-            published = catalog.publish(db.session, instrument, actor=principal.label)
+            published = catalog.publish_definition(db.session, definition, actor=principal.label)
             db.session.commit()
-        except catalog.VersionConflict as exc:
-            abort(409, message=str(exc))
         except IntegrityError:
             # Someone published the same key and version at the same moment.
             db.session.rollback()
