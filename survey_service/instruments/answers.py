@@ -90,43 +90,11 @@ def _respondent(
             continue
         if raw is None or raw == "":
             continue
-        if not isinstance(raw, str):
-            problems.append(Problem(path, f"must be a code (a string), got {raw!r}", "type"))
-            continue
-        codes = allowed_attribute_codes(inst, name)
-        if codes is None:
-            if any(unicodedata.category(ch) == "Cc" for ch in raw):
-                problems.append(
-                    Problem(path, "must not contain control characters", "control_character")
-                )
-                continue
-            value = free_text_value(raw)
-            if areas is not None and value not in areas and value != PREFER_NOT_TO_SAY:
-                problems.append(
-                    Problem(
-                        path,
-                        f"unknown {name} {value!r} (allowed: {', '.join(sorted(areas))})",
-                        "not_an_option",
-                    )
-                )
-                continue
-            if not value or len(value) > AREA_MAX_LENGTH:
-                problems.append(
-                    Problem(path, f"must be 1 to {AREA_MAX_LENGTH} characters", "too_long")
-                )
-                continue
+        value = _attribute_value(inst, name, raw, areas, path)
+        if isinstance(value, Problem):
+            problems.append(value)
         else:
-            value = raw
-            if value not in codes:
-                problems.append(
-                    Problem(
-                        path,
-                        f"unknown {name} code {value!r} (allowed: {', '.join(codes)})",
-                        "not_an_option",
-                    )
-                )
-                continue
-        out[name] = value
+            out[name] = value
     for req in requests:
         if (
             req.required
@@ -141,6 +109,32 @@ def _respondent(
                 )
             )
     return out
+
+
+def _attribute_value(
+    inst: Instrument, name: str, raw: object, areas: Collection[str] | None, path: str
+) -> str | Problem:
+    """One attribute's value as stored, or the problem with it."""
+    if not isinstance(raw, str):
+        return Problem(path, f"must be a code (a string), got {raw!r}", "type")
+    codes = allowed_attribute_codes(inst, name)
+    if codes is not None:
+        if raw not in codes:
+            allowed = ", ".join(codes)
+            return Problem(
+                path, f"unknown {name} code {raw!r} (allowed: {allowed})", "not_an_option"
+            )
+        return raw
+    # A free-text attribute (area without a list): no control characters, normalised.
+    if any(unicodedata.category(ch) == "Cc" for ch in raw):
+        return Problem(path, "must not contain control characters", "control_character")
+    value = free_text_value(raw)
+    if areas is not None and value not in areas and value != PREFER_NOT_TO_SAY:
+        allowed = ", ".join(sorted(areas))
+        return Problem(path, f"unknown {name} {value!r} (allowed: {allowed})", "not_an_option")
+    if not value or len(value) > AREA_MAX_LENGTH:
+        return Problem(path, f"must be 1 to {AREA_MAX_LENGTH} characters", "too_long")
+    return value
 
 
 def validate_respondent(
