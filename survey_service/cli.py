@@ -17,6 +17,7 @@ from survey_service.access_log import (
     PrivateLogger,
     keep_receipts_out_of_app_logs,
 )
+from survey_service.models.key import ROLES
 
 
 def _app() -> Flask:
@@ -202,7 +203,7 @@ def keys_group() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "municipality", "dashboard", "analyst"]),
+    type=click.Choice(list(ROLES)),
     help="What the key may do.",
 )
 @click.option("--municipality", default=None, help="kommunenummer, for a municipality key.")
