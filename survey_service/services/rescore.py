@@ -43,7 +43,7 @@ def rescore(
 
 def _rescored(
     session: Session, survey: Survey, progress: Callable[[int, int], None] | None
-) -> tuple[dict[str, tuple[int, score_store.Stats]], int]:
+) -> tuple[score_store.Cells, int]:
     """Every response scored again (stored back on it), summed per cell; and how many."""
     instrument = as_instrument(survey.instrument_version)
     total = (
@@ -52,7 +52,7 @@ def _rescored(
         )
         or 0
     )
-    cells: dict[str, tuple[int, score_store.Stats]] = {}
+    cells: score_store.Cells = {}
     done = 0
     last_id = 0
     while True:
@@ -74,8 +74,8 @@ def _rescored(
             cell, part = score_store.part_of(
                 instrument, scores, score_store.attributes_of(response)
             )
-            n, stats = cells.get(cell, (0, {}))
-            cells[cell] = (n + 1, score_store.merge(stats, part))
+            n, stats = cells.get(cell, (0, score_store.EMPTY))
+            cells[cell] = (n + 1, stats + part)
         last_id = batch[-1].id
         done += len(batch)
         session.flush()
@@ -88,7 +88,7 @@ def _rescored(
 def _replace_aggregates(
     session: Session,
     survey: Survey,
-    cells: dict[str, tuple[int, score_store.Stats]],
+    cells: score_store.Cells,
     done: int,
     today: date,
 ) -> None:
@@ -105,14 +105,19 @@ def _replace_aggregates(
     session.execute(delete(ScoreAggregate).where(ScoreAggregate.survey_id == survey.id))
     session.add_all(
         ScoreAggregate(
-            survey_id=survey.id, cell=cell, stripe=0, n=n, changes=changes[cell], stats=stats
+            survey_id=survey.id,
+            cell=cell,
+            stripe=0,
+            n=n,
+            changes=changes[cell],
+            stats=stats.to_json(),
         )
         for cell, (n, stats) in sorted(cells.items())
     )
     session.flush()
     snapshot = session.get(ScoreSnapshot, survey.id)
     if snapshot is not None and snapshot.changes == before:
-        snapshot.cells = [[cell, n, stats] for cell, (n, stats) in sorted(cells.items())]
+        snapshot.cells = [[cell, n, stats.to_json()] for cell, (n, stats) in sorted(cells.items())]
         snapshot.n = done
         snapshot.changes = sum(changes.values())
         snapshot.taken_on = today

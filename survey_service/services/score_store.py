@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from sqlalchemy import select
@@ -29,8 +30,127 @@ from survey_service.models import Response, ScoreAggregate
 STRIPES = 8
 ATTRIBUTES = ("role", "age_band", "gender", "area")
 
+#: The stored form of an :class:`Aggregate` (``score_aggregate.stats``, the entries of
+#: ``score_snapshot.cells``): ``{"m": {measure: [n, Σy, Σy²]}, "a": {dimension: [n, sums,
+#: products]}, "c": {figure: changes}}``.
 Stats = dict[str, Any]
-Cells = dict[str, tuple[int, Stats]]
+
+
+class Moments(NamedTuple):
+    """One measure's sufficient statistics in a cell: count, Σy and Σy²."""
+
+    n: float
+    sum_y: float
+    sum_y2: float
+
+    def plus(self, other: Moments, sign: int = 1) -> Moments:
+        return Moments(
+            self.n + sign * other.n,
+            self.sum_y + sign * other.sum_y,
+            self.sum_y2 + sign * other.sum_y2,
+        )
+
+
+class AlphaSums(NamedTuple):
+    """One dimension's Cronbach's α statistics in a cell: complete cases, each item's sum and
+    the upper triangle (row by row, diagonal included) of the items' cross-products."""
+
+    n: float
+    sums: tuple[float, ...]
+    products: tuple[float, ...]
+
+    def plus(self, other: AlphaSums, sign: int = 1) -> AlphaSums:
+        return AlphaSums(
+            self.n + sign * other.n,
+            tuple(a + sign * b for a, b in zip(self.sums, other.sums, strict=True)),
+            tuple(a + sign * b for a, b in zip(self.products, other.products, strict=True)),
+        )
+
+    @classmethod
+    def zero(cls, like: AlphaSums) -> AlphaSums:
+        return cls(0, (0.0,) * len(like.sums), (0.0,) * len(like.products))
+
+
+#: A measure that no one in a cell gave.
+NO_MOMENTS = Moments(0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A cell's sufficient statistics: per measure (``dim:<key>``, ``idx:<key>``,
+    ``item:<link_id>``) its :class:`Moments`, per dimension its :class:`AlphaSums`, and per
+    figure (measure key or :func:`alpha_key`) its change count.
+
+    ``a + b`` merges, ``a - b`` takes a withdrawn ``b`` out again; change counts grow either
+    way (a withdrawal is a change too).
+    """
+
+    measures: Mapping[str, Moments] = field(default_factory=dict)
+    alpha: Mapping[str, AlphaSums] = field(default_factory=dict)
+    changes: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, stats: Mapping[str, Any] | None) -> Aggregate:
+        """From the stored form (``{}`` or None: nothing; a missing key: none of it)."""
+        if not stats:
+            return EMPTY
+        return cls(
+            {key: Moments(*triple) for key, triple in stats.get("m", {}).items()},
+            {
+                key: AlphaSums(n, tuple(sums), tuple(products))
+                for key, (n, sums, products) in stats.get("a", {}).items()
+            },
+            dict(stats.get("c", {})),
+        )
+
+    def to_json(self) -> Stats:
+        """The stored form."""
+        return {
+            "m": {key: [m.n, m.sum_y, m.sum_y2] for key, m in self.measures.items()},
+            "a": {key: [a.n, list(a.sums), list(a.products)] for key, a in self.alpha.items()},
+            "c": dict(self.changes),
+        }
+
+    def plus(self, part: Aggregate, sign: int = 1) -> Aggregate:
+        """``self + sign × part`` (change counts add ``|sign| ×`` the part's)."""
+        measures = dict(self.measures)
+        for key, moments in part.measures.items():
+            measures[key] = measures.get(key, NO_MOMENTS).plus(moments, sign)
+        alpha = dict(self.alpha)
+        for key, sums in part.alpha.items():
+            current = alpha.get(key)
+            alpha[key] = (AlphaSums.zero(sums) if current is None else current).plus(sums, sign)
+        changes = dict(self.changes)
+        for key, count in part.changes.items():
+            changes[key] = changes.get(key, 0) + abs(sign) * count
+        return Aggregate(measures, alpha, changes)
+
+    def __add__(self, part: Aggregate) -> Aggregate:
+        return self.plus(part)
+
+    def __sub__(self, part: Aggregate) -> Aggregate:
+        return self.plus(part, -1)
+
+    def holds_figures(self) -> bool:
+        """Whether it holds a figure: a measure given by someone, or α statistics."""
+        return any(m.n > 0 for m in self.measures.values()) or bool(self.alpha)
+
+    def with_figures_from(self, old: Aggregate, kept: set[str]) -> Aggregate:
+        """These statistics, except that the figures in ``kept`` (measure keys,
+        ``alpha:<dimension>``) and their change counts are taken from ``old``."""
+        measures = {k: v for k, v in self.measures.items() if k not in kept}
+        measures |= {k: v for k, v in old.measures.items() if k in kept}
+        alpha = {d: v for d, v in self.alpha.items() if alpha_key(d) not in kept}
+        alpha |= {d: v for d, v in old.alpha.items() if alpha_key(d) in kept}
+        changes = {k: v for k, v in self.changes.items() if k not in kept}
+        changes |= {k: v for k, v in old.changes.items() if k in kept}
+        return Aggregate(measures, alpha, changes)
+
+
+EMPTY = Aggregate()
+
+#: cell -> (respondents, their statistics)
+Cells = dict[str, tuple[int, Aggregate]]
 
 
 def cell_of(attributes: Mapping[str, str | None]) -> str:
@@ -53,9 +173,9 @@ def parse_cell(cell: str) -> dict[str, str]:
     }
 
 
-def contribution(instrument: Instrument, scores: ResponseScores) -> Stats:
+def contribution(instrument: Instrument, scores: ResponseScores) -> Aggregate:
     """What one response adds to its cell's statistics."""
-    measures: dict[str, list[float]] = {}
+    measures: dict[str, Moments] = {}
     for prefix, values in (
         ("dim", scores.dimension_scores),
         ("idx", scores.index_scores),
@@ -63,8 +183,8 @@ def contribution(instrument: Instrument, scores: ResponseScores) -> Stats:
     ):
         for key, value in values.items():
             if value is not None:
-                measures[f"{prefix}:{key}"] = [1, value, value * value]
-    alpha: dict[str, list[Any]] = {}
+                measures[f"{prefix}:{key}"] = Moments(1, value, value * value)
+    alpha: dict[str, AlphaSums] = {}
     for rule in instrument.scoring.dimensions:
         items = rule.item_ids
         if rule.method != "mean" or len(items) < 2:
@@ -73,34 +193,14 @@ def contribution(instrument: Instrument, scores: ResponseScores) -> Stats:
             continue  # Cronbach's α uses complete cases only (listwise deletion)
         ys = [float(scores.item_scores[link_id]) for link_id in items]
         products = [ys[i] * ys[j] for i in range(len(ys)) for j in range(i, len(ys))]
-        alpha[rule.dimension] = [1, ys, products]
+        alpha[rule.dimension] = AlphaSums(1, tuple(ys), tuple(products))
     changes = {key: 1 for key in measures} | {alpha_key(d): 1 for d in alpha}
-    return {"m": measures, "a": alpha, "c": changes}
+    return Aggregate(measures, alpha, changes)
 
 
 def alpha_key(dimension: str) -> str:
     """The change-count key of a dimension's Cronbach's α statistics."""
     return f"alpha:{dimension}"
-
-
-def merge(total: Stats, part: Stats, sign: int = 1) -> Stats:
-    """``total + sign × part`` as a new mapping (the inputs are left as they are)."""
-    measures = {k: list(v) for k, v in total.get("m", {}).items()}
-    for key, triple in part.get("m", {}).items():
-        current = measures.setdefault(key, [0, 0.0, 0.0])
-        for i in range(3):
-            current[i] += sign * triple[i]
-    alpha = {k: [v[0], list(v[1]), list(v[2])] for k, v in total.get("a", {}).items()}
-    for key, (n, sums, products) in part.get("a", {}).items():
-        current = alpha.setdefault(key, [0, [0.0] * len(sums), [0.0] * len(products)])
-        current[0] += sign * n
-        current[1] = [a + sign * b for a, b in zip(current[1], sums, strict=True)]
-        current[2] = [a + sign * b for a, b in zip(current[2], products, strict=True)]
-    # A withdrawal is a change too: change counts only grow.
-    changes = dict(total.get("c", {}))
-    for key, count in part.get("c", {}).items():
-        changes[key] = changes.get(key, 0) + abs(sign) * count
-    return {"m": measures, "a": alpha, "c": changes}
 
 
 def attributes_of(response: Response) -> dict[str, str | None]:
@@ -110,7 +210,7 @@ def attributes_of(response: Response) -> dict[str, str | None]:
 
 def part_of(
     instrument: Instrument, scores: ResponseScores, attributes: Mapping[str, str | None]
-) -> tuple[str, Stats]:
+) -> tuple[str, Aggregate]:
     """A response's cell and what it adds there."""
     return cell_of(attributes), contribution(instrument, scores)
 
@@ -129,7 +229,7 @@ def fold(
     add(session, survey_id, cell, part, sign)
 
 
-def add(session: Session, survey_id: int, cell: str, part: Stats, sign: int = 1) -> None:
+def add(session: Session, survey_id: int, cell: str, part: Aggregate, sign: int = 1) -> None:
     """Fold ``part`` into one stripe of the cell, inside the caller's transaction."""
     stripe = random.randrange(STRIPES)
     row = _locked_row(session, survey_id, cell, stripe)
@@ -137,7 +237,7 @@ def add(session: Session, survey_id: int, cell: str, part: Stats, sign: int = 1)
         _insert_empty(session, survey_id, cell, stripe)
         row = _locked_row(session, survey_id, cell, stripe)
         assert row is not None
-    row.stats = merge(row.stats or {}, part, sign)
+    row.stats = Aggregate.from_json(row.stats).plus(part, sign).to_json()
     row.n = (row.n or 0) + sign
     row.changes = (row.changes or 0) + 1
     session.flush()
@@ -174,6 +274,6 @@ def merged_by_cell(rows: Iterable[Any]) -> Cells:
     ``(n, stats)`` per cell."""
     cells: Cells = {}
     for row in rows:
-        n, stats = cells.get(row.cell, (0, {}))
-        cells[row.cell] = (n + row.n, merge(stats, row.stats or {}))
+        n, stats = cells.get(row.cell, (0, EMPTY))
+        cells[row.cell] = (n + row.n, stats + Aggregate.from_json(row.stats))
     return cells

@@ -35,6 +35,7 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_disclosure import withheld
 from survey_service.services.score_presentation import present
 from survey_service.services.score_report import Report, Rules, plain_float
+from survey_service.services.score_store import NO_MOMENTS, Aggregate
 
 __all__ = ["Rules", "survey_scores"]
 
@@ -65,15 +66,15 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
 
     measures: set[str] = set()
     for _count, stats in cells.values():
-        measures.update(key for key, triple in stats.get("m", {}).items() if triple[0] > 0)
+        measures.update(key for key, moments in stats.measures.items() if moments.n > 0)
     results: dict[str, MeanResult | None] = {}
     counts: dict[str, int] = {}
     alike: set[str] = set()
     for measure in measures:
         per_cell = {
-            cell: calibration.CellStats(*stats["m"][measure])
+            cell: calibration.CellStats(*moments)
             for cell, (_count, stats) in cells.items()
-            if stats.get("m", {}).get(measure, (0,))[0] > 0
+            if (moments := stats.measures.get(measure, NO_MOMENTS)).n > 0
         }
         total = calibration.CellStats(
             sum(c.n for c in per_cell.values()),
@@ -152,17 +153,17 @@ def _estimate(
 
 
 def _alpha(
-    cells: Mapping[str, tuple[int, Any]], dimension: str, k: int, rules: Rules
+    cells: Mapping[str, tuple[int, Aggregate]], dimension: str, k: int, rules: Rules
 ) -> dict[str, Any]:
     n = 0
     sums = np.zeros(k)
     upper = np.zeros(k * (k + 1) // 2)
     for _count, stats in cells.values():
-        part = stats.get("a", {}).get(dimension)
-        if part:
-            n += int(round(part[0]))
-            sums += np.asarray(part[1], dtype=float)
-            upper += np.asarray(part[2], dtype=float)
+        part = stats.alpha.get(dimension)
+        if part is not None:
+            n += int(round(part.n))
+            sums += np.asarray(part.sums, dtype=float)
+            upper += np.asarray(part.products, dtype=float)
     products = np.zeros((k, k))
     index = 0
     for i in range(k):

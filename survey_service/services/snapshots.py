@@ -22,7 +22,7 @@ skipped and its dimension, are the scores service's to withhold.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import ScoreAggregate, ScoreSnapshot, Survey
 from survey_service.services import score_store
-from survey_service.services.score_store import Cells, Stats
+from survey_service.services.score_store import EMPTY, Aggregate, Cells
 
 
 def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
@@ -73,7 +73,11 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
         "n": sum(n for n, _stats in cells.values()),
         "taken_on": today,
         "margins": dict(survey.population_margins or {}),
-        "cells": [[cell, n, stats] for cell, (n, stats) in sorted(cells.items()) if _any(n, stats)],
+        "cells": [
+            [cell, n, stats.to_json()]
+            for cell, (n, stats) in sorted(cells.items())
+            if _any(n, stats)
+        ],
     }
     if current is None:
         result = insert_ignoring_duplicates(
@@ -110,22 +114,23 @@ def published(session: Session, survey_id: int) -> Published:
 
 
 def _merged(entries: Iterable[Any]) -> Cells:
+    """A snapshot's stored ``[[cell, n, stats], ...]`` as ``cell -> (n, stats)``."""
     cells: Cells = {}
     for cell, n, stats in entries:
-        count, merged = cells.get(cell, (0, {}))
-        cells[cell] = (count + int(n), score_store.merge(merged, stats or {}))
+        count, merged = cells.get(cell, (0, EMPTY))
+        cells[cell] = (count + int(n), merged + Aggregate.from_json(stats))
     return {cell: value for cell, value in cells.items() if _any(*value)}
 
 
-def _any(n: int, stats: Stats) -> bool:
+def _any(n: int, stats: Aggregate) -> bool:
     """A cell worth keeping: respondents now, or a figure kept from before."""
-    return n > 0 or any(t[0] > 0 for t in stats.get("m", {}).values()) or bool(stats.get("a"))
+    return n > 0 or stats.holds_figures()
 
 
 def _changes(cells: Cells) -> dict[str, int]:
     totals: dict[str, int] = {}
     for _n, stats in cells.values():
-        for key, count in stats.get("c", {}).items():
+        for key, count in stats.changes.items():
             totals[key] = totals.get(key, 0) + int(count)
     return totals
 
@@ -139,19 +144,7 @@ def _keep_figures_that_moved_too_little(live: Cells, previous: Cells, min_n: int
         return live
     out: Cells = {}
     for cell in live.keys() | previous.keys():
-        n, stats = live.get(cell, (0, {}))
-        old = previous.get(cell, (0, {}))[1]
-        out[cell] = (n, _swap(stats, old, kept))
+        n, stats = live.get(cell, (0, EMPTY))
+        old = previous.get(cell, (0, EMPTY))[1]
+        out[cell] = (n, stats.with_figures_from(old, kept))
     return out
-
-
-def _swap(stats: Mapping[str, Any], old: Mapping[str, Any], kept: set[str]) -> Stats:
-    """``stats`` with the figures in ``kept`` (measure keys, ``alpha:<dimension>``) taken
-    from ``old`` instead."""
-    measures = {k: v for k, v in stats.get("m", {}).items() if k not in kept}
-    measures |= {k: v for k, v in old.get("m", {}).items() if k in kept}
-    alpha = {d: v for d, v in stats.get("a", {}).items() if score_store.alpha_key(d) not in kept}
-    alpha |= {d: v for d, v in old.get("a", {}).items() if score_store.alpha_key(d) in kept}
-    changes = {k: v for k, v in stats.get("c", {}).items() if k not in kept}
-    changes |= {k: v for k, v in old.get("c", {}).items() if k in kept}
-    return {"m": measures, "a": alpha, "c": changes}
