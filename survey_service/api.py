@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import flask_smorest
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
+from werkzeug.exceptions import MethodNotAllowed
 
 from survey_service.auth import require_roles
 from survey_service.http_errors import abort
@@ -56,6 +57,9 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error: Any) -> Any:
         """Every error is ``{code, status, message[, errors]}``: ``message`` always present."""
         payload, code, headers = super().handle_http_exception(error)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # The JSON payload replaces werkzeug's response, and with it the Allow header.
+            headers = {**dict(headers), "Allow": ", ".join(error.valid_methods)}
         payload.setdefault("message", error.description or error.name)
         if code == 422 and "errors" in payload:
             payload["errors"] = _flatten_locations(payload["errors"])

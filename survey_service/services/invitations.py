@@ -27,10 +27,11 @@ from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import Invitation, InvitationLedger, Survey
 from survey_service.models._types import utcnow
 from survey_service.services import audit
-from survey_service.services.errors import InvitationInvalid, InvitationUsed
+from survey_service.services.errors import Conflict, InvitationInvalid, InvitationUsed
 
 INVALID = "This invitation link is not valid for this survey."
 USED = "This invitation has been used already; each can answer once."
+CLOSED = "This survey is closed; invitations can no longer be used."
 
 
 def token_hash(token: str) -> str:
@@ -43,7 +44,12 @@ def new_tokens(count: int) -> list[str]:
 
 
 def create_invitations(session: Session, survey: Survey, count: int, *, actor: str) -> list[str]:
-    """Make ``count`` tokens (returned once, stored as hashes), numbered in the ledger."""
+    """Make ``count`` tokens (returned once, stored as hashes), numbered in the ledger.
+
+    A closed survey takes no more responses, so it gets no more invitations: :class:`Conflict`.
+    """
+    if survey.status == "closed":
+        raise Conflict(CLOSED)
     ledger = _locked_ledger(session, survey.id)
     first = ledger.issued
     ledger.issued = first + count

@@ -140,6 +140,7 @@ class Invitations(MethodView):
     @blp.arguments(InvitationFormatSchema, location="query")
     @blp.response(201, InvitationBatchSchema)
     @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.alt_response(409, description="The survey is closed")
     def post(self, body: dict[str, Any], query: dict[str, Any], survey_id: int) -> Any:
         """Create single-use invitation tokens
 
