@@ -2,7 +2,8 @@
 
 The prefix of a key finds its row; only a sha256 of the secret is stored
 (``services/keys.py``), and it is compared in constant time, so neither the database nor the
-timing of a failed attempt tells what a key is.
+timing of a failed attempt tells what a key is. A revoked or expired key is refused exactly
+like an unknown one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from survey_service.db import db
 from survey_service.http_errors import abort
 from survey_service.models import ApiKey
 from survey_service.services.access import Principal
-from survey_service.services.keys import KEY_PREFIX, hash_secret
+from survey_service.services.keys import KEY_PREFIX, hash_secret, working
 
 _DUMMY_HASH = hashlib.sha256(b"no such key").hexdigest()
 
@@ -33,9 +34,8 @@ def authenticate(header: str | None) -> Principal | None:
     if len(parts) != 2:
         return None
     prefix, secret = parts
-    key = db.session.scalar(
-        select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
-    )
+    # A revoked or expired key is found no more than an unknown one, and refused alike.
+    key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix, working()))
     # Compare even when no key has this prefix, so a miss takes as long as a wrong secret.
     stored = key.secret_hash if key is not None else _DUMMY_HASH
     if not hmac.compare_digest(stored, hash_secret(secret)) or key is None:

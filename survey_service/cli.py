@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +197,23 @@ def rescore_command(survey_ids: tuple[int, ...], everything: bool) -> None:
 
 @main.group("keys")
 def keys_group() -> None:
-    """Manage API keys."""
+    """Manage API keys: create, list, revoke."""
+
+
+def _expiry(value: str | None) -> datetime | None:
+    """``--expires``: a date (the key stops working at 00:00 UTC that day) or an ISO datetime
+    (UTC unless it names a zone)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; give YYYY-MM-DD or an ISO datetime such as "
+            "2027-01-01T12:00:00+01:00",
+            param_hint="--expires",
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @keys_group.command("create")
@@ -208,28 +225,114 @@ def keys_group() -> None:
 )
 @click.option("--municipality", default=None, help="kommunenummer, for a municipality key.")
 @click.option("--name", default="", help="Who or what the key is for.")
-def keys_create(role: str, municipality: str | None, name: str) -> None:
+@click.option(
+    "--expires",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="When the key stops working: a date (00:00 UTC that day) or an ISO datetime. "
+    "Without it the key works until it is revoked.",
+)
+def keys_create(role: str, municipality: str | None, name: str, expires: str | None) -> None:
     """Create an API key; the key alone is the last line of output."""
     from survey_service.db import db
     from survey_service.services.keys import KeyRefused, create_key
 
+    expires_at = _expiry(expires)
     app = _app()
     with app.app_context():
         try:
             key, plain = create_key(
-                db.session, role=role, municipality=municipality, name=name, actor="cli"
+                db.session,
+                role=role,
+                municipality=municipality,
+                name=name,
+                actor="cli",
+                expires_at=expires_at,
             )
         except KeyRefused as exc:
             raise click.ClickException(str(exc)) from exc
         except Exception as exc:
-            raise click.ClickException(
-                f"could not store the key ({type(exc).__name__}); "
-                "has the database been set up? Run 'survey-service init' first."
-            ) from exc
+            raise _database_problem("store the key", exc) from exc
         db.session.commit()
         scope = f" for municipality {municipality}" if municipality else ""
-        click.echo(f"Created a {role} key{scope} (prefix {key.prefix}); it is shown only once:")
+        until = f", expiring {expires_at.isoformat()}" if expires_at else ""
+        click.echo(
+            f"Created a {role} key{scope}{until} (prefix {key.prefix}); it is shown only once:"
+        )
         click.echo(plain)
+
+
+def _database_problem(doing: str, exc: Exception) -> click.ClickException:
+    return click.ClickException(
+        f"could not {doing} ({type(exc).__name__}); "
+        "has the database been set up? Run 'survey-service init' first."
+    )
+
+
+@keys_group.command("list")
+def keys_list() -> None:
+    """List the API keys (prefix, role, state; never a secret)."""
+    from survey_service.db import db
+    from survey_service.services.keys import list_keys
+
+    app = _app()
+    with app.app_context():
+        try:
+            keys = list_keys(db.session)
+        except Exception as exc:
+            raise _database_problem("read the keys", exc) from exc
+    if not keys:
+        click.echo("No keys yet; create one with 'survey-service keys create --role admin'.")
+        return
+    header = ("prefix", "role", "municipality", "name", "created", "expires", "state")
+    rows = [header] + [
+        (
+            key.prefix,
+            key.role,
+            key.municipality or "-",
+            key.name or "-",
+            _when(key.created_at),
+            _when(key.expires_at),
+            key.state if key.revoked_at is None else f"revoked {_when(key.revoked_at)}",
+        )
+        for key in keys
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+@keys_group.command("revoke")
+@click.argument("prefix")
+def keys_revoke(prefix: str) -> None:
+    """Revoke a key at once: give its PREFIX (the part after 'svk_' and before the next '_')
+    or the whole key. Revoking a revoked key changes nothing."""
+    from survey_service.db import db
+    from survey_service.services.errors import NotFound
+    from survey_service.services.keys import prefix_of, revoke_key
+
+    wanted = prefix_of(prefix)
+    if not wanted:
+        raise click.BadParameter("give a key's prefix, e.g. 3f9a0c1d2e4b", param_hint="PREFIX")
+    app = _app()
+    with app.app_context():
+        try:
+            key = revoke_key(db.session, wanted, actor="cli")
+        except NotFound as exc:
+            raise click.ClickException(
+                f"{exc.message}: 'survey-service keys list' shows every key's prefix"
+            ) from exc
+        except Exception as exc:
+            raise _database_problem("revoke the key", exc) from exc
+        db.session.commit()
+    assert key.revoked_at is not None
+    click.echo(f"Key {key.prefix} ({key.role}) is revoked since {_when(key.revoked_at)} UTC.")
 
 
 @main.command("openapi")

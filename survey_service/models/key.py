@@ -23,7 +23,11 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 
 class ApiKey(Base):
-    """An API key: a public prefix to find it, and only a hash of its secret part."""
+    """An API key: a public prefix to find it, and only a hash of its secret part.
+
+    A key works until it is revoked (``revoked_at``) or its expiry passes (``expires_at``,
+    none for a key that does not expire).
+    """
 
     __tablename__ = "api_key"
     __table_args__ = (one_of("role", ROLES),)
@@ -38,3 +42,4 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

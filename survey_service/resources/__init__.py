@@ -11,6 +11,7 @@ from survey_service.resources import docs, health
 from survey_service.resources.audit.routes import blp as audit
 from survey_service.resources.exports.routes import blp as exports
 from survey_service.resources.instruments.routes import blp as instruments
+from survey_service.resources.keys.routes import blp as keys
 from survey_service.resources.municipalities.routes import blp as municipalities
 from survey_service.resources.public.routes import blp as public
 from survey_service.resources.scores.routes import blp as scores
@@ -35,4 +36,5 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(scores, url_prefix="/api/v1/scores")
     api.register_blueprint(exports, url_prefix="/api/v1/exports")
     api.register_blueprint(audit, url_prefix="/api/v1/audit")
+    api.register_blueprint(keys, url_prefix="/api/v1/keys")
     return api
