@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import flask_smorest
+import marshmallow as ma
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
 from werkzeug.exceptions import MethodNotAllowed
@@ -14,25 +15,47 @@ from werkzeug.exceptions import MethodNotAllowed
 from survey_service.auth import require_roles
 from survey_service.http_errors import abort
 
-__all__ = ["BEARER_AUTH", "Api", "Blueprint", "abort"]
+__all__ = ["BEARER_AUTH", "MAX_INTEGER", "Api", "Blueprint", "abort"]
 
 BEARER_AUTH = "bearerAuth"
 
+#: The largest value of the database's integer columns (PostgreSQL ``integer``): ids, counts,
+#: pages. A larger number in a request names nothing and is refused before any query.
+MAX_INTEGER = 2**31 - 1
+
 
 class Parser(FlaskParser):
-    """Request parsing where a body that is not JSON is a 422 like any other invalid input."""
+    """Request parsing where a body that is not JSON is a 422 like any other invalid input.
+
+    A body the service cannot hold is not valid JSON here either: one nested too deeply to
+    parse, or one with a number of more digits than Python converts."""
 
     DEFAULT_VALIDATION_STATUS = 422
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            data = super()._raw_load_json(req)
+        except RecursionError:
+            _refuse_body("It is nested too deeply.")
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            _refuse_body("It holds a number with too many digits.")
+        return data
 
     def _handle_invalid_json_error(
         self, error: json.JSONDecodeError | UnicodeDecodeError, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
-        webargs_abort(
-            422,
-            exc=error,
-            message="The request body is not valid JSON.",
-            messages={"json": [f"Invalid JSON body: {error}"]},
-        )
+        _refuse_body(f"Invalid JSON body: {error}")
+
+
+def _refuse_body(problem: str) -> NoReturn:
+    webargs_abort(
+        422,
+        message="The request body is not valid JSON.",
+        messages={"json": [problem]},
+    )
+    raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -49,6 +72,19 @@ class Blueprint(flask_smorest.Blueprint):
             )(wrapped)
             documented: Callable[..., Any] = self.doc(security=[{BEARER_AUTH: []}])(wrapped)
             return documented
+
+        return decorator
+
+    def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+        """flask-smorest's pagination, with pages the database can count to (``MAX_INTEGER``)."""
+        paginate = super().paginate(*args, **kwargs)
+
+        def decorator(func: Callable[..., Any]) -> Any:
+            wrapper = paginate(func)
+            schema = wrapper._apidoc["pagination"]["parameters"]["schema"]
+            page = schema._declared_fields["page"]
+            page.validators = [ma.validate.Range(min=1, max=MAX_INTEGER)]
+            return wrapper
 
         return decorator
 

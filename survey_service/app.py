@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.routing import IntegerConverter
 
 from survey_service import pages, settings
+from survey_service.api import MAX_INTEGER
 from survey_service.db import db
 from survey_service.resources import init_api
 
@@ -17,11 +19,21 @@ def build(config: Mapping[str, Any] | None = None) -> Flask:
     ``settings``)."""
     app = Flask("survey_service", instance_relative_config=True)
     settings.load(app, config)
+    app.url_map.converters["int"] = DatabaseIdConverter
     db.init_app(app)
     init_api(app)
     pages.init_app(app)
     app.after_request(_api_headers)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in a route: an id the database can hold (up to ``MAX_INTEGER``). A larger
+    number matches no route, so it is a plain 404 and never reaches a query."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
 
 
 #: API reads that are public and the same for everyone, which a cache may keep: the

@@ -33,7 +33,6 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from survey_service.db import db
@@ -57,6 +56,7 @@ from survey_service.services.errors import (
     SurveyNotOpen,
 )
 from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.surveys import find_by_public_id
 from survey_service.throttle import retry_after, wait_seconds
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ def submit_form(public_id: str) -> Any:
 
 
 def _find(public_id: str) -> Survey | None:
-    return db.session.scalar(select(Survey).where(Survey.public_id == public_id))
+    return find_by_public_id(db.session, public_id)
 
 
 def _submission_id(raw: str | None) -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 import marshmallow as ma
 
+from survey_service.api import MAX_INTEGER
+
 _MUNICIPALITY_NUMBER = ma.validate.Regexp(r"^\d{4}$", error="A 4-digit kommunenummer, e.g. '4601'.")
 _COUNTY_NUMBER = ma.validate.Regexp(r"^\d{2}$", error="A 2-digit county number, e.g. '46'.")
 
@@ -18,6 +20,60 @@ def municipality_number(**kwargs: Any) -> ma.fields.String:
 def county_number(**kwargs: Any) -> ma.fields.String:
     """A field for a county's number (fylkesnummer): 2 digits, e.g. "46"."""
     return ma.fields.String(validate=_COUNTY_NUMBER, **kwargs)
+
+
+def has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a C0 control character (NUL, line breaks, ...) or DEL."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def _no_control_characters(value: str) -> None:
+    if has_control_character(value):
+        raise ma.ValidationError(
+            "Control characters (such as NUL or a line break) are not allowed."
+        )
+
+
+class DatabaseId(ma.fields.Integer):
+    """An id the database can hold: 1 to 2³¹−1. A larger number names nothing (422, never a
+    database error)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.insert(0, ma.validate.Range(min=1, max=MAX_INTEGER))
+
+
+class Line(ma.fields.String):
+    """One line of text without control characters: a filter, a name, anything that may end
+    up in a header, a file name or a log line."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.insert(0, _no_control_characters)
+
+
+def nul_at(data: Any) -> str | None:
+    """The dotted path of the first key or string in ``data`` that holds NUL, or None.
+
+    Iterative: a body nested as deeply as the parser allows is walked without recursion."""
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return path or "json"
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                inner_path = f"{path}.{key}" if path else str(key)
+                if "\x00" in key:
+                    return inner_path
+                pending.append((inner_path, inner))
+        elif isinstance(value, list):
+            pending.extend((f"{path}.{i}" if path else str(i), v) for i, v in enumerate(value))
+    return None
+
+
+NUL = "Text may not hold the NUL character (\\u0000)."
 
 
 class Schema(ma.Schema):

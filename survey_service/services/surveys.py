@@ -55,6 +55,19 @@ class SurveyFilters:
     instrument: str | None = None
 
 
+#: A public id: ``secrets.token_urlsafe(12)``, stored in 32 characters at most.
+_PUBLIC_ID_LENGTH = 32
+
+
+def find_by_public_id(session: Session, public_id: str) -> Survey | None:
+    """The survey with this public id, or None. A value no public id can be (too long, or
+    holding a control character such as NUL, which the database cannot compare) finds nothing
+    without asking the database."""
+    if len(public_id) > _PUBLIC_ID_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in public_id):
+        return None
+    return session.scalar(select(Survey).where(Survey.public_id == public_id))
+
+
 def list_surveys(
     session: Session, principal: Principal, filters: SurveyFilters
 ) -> Sequence[Survey]:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from survey_service.resources.schemas import Schema
+from survey_service.resources.schemas import Line, Schema
 
 
 class AuditQuerySchema(Schema):
-    action = ma.fields.String(
+    action = Line(
         validate=ma.validate.Length(min=1, max=64),
         metadata={
             "description": "an action, e.g. export.responses; a trailing * matches a "

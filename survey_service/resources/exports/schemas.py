@@ -3,7 +3,13 @@ from __future__ import annotations
 import marshmallow as ma
 
 from survey_service.instruments import LANGUAGES
-from survey_service.resources.schemas import Schema, county_number, municipality_number
+from survey_service.resources.schemas import (
+    DatabaseId,
+    Line,
+    Schema,
+    county_number,
+    municipality_number,
+)
 from survey_service.services.exports.formats import FORMATS
 
 _lang = ma.fields.String(
@@ -14,12 +20,12 @@ _lang = ma.fields.String(
 
 
 class _InstrumentSchema(Schema):
-    instrument = ma.fields.String(
+    instrument = Line(
         required=True,
         validate=ma.validate.Length(min=1, max=64),
         metadata={"example": "omdommetrappen"},
     )
-    instrument_version = ma.fields.String(
+    instrument_version = Line(
         validate=ma.validate.Length(min=1, max=32),
         metadata={"description": "default: the newest version; one export holds one version"},
     )
@@ -35,14 +41,14 @@ class _InstrumentSchema(Schema):
 class ExportQuerySchema(_InstrumentSchema):
     format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(sorted(FORMATS)))
     survey = ma.fields.List(
-        ma.fields.Integer(strict=False), metadata={"description": "survey ids (repeatable)"}
+        DatabaseId(strict=False), metadata={"description": "survey ids (repeatable)"}
     )
     municipality = ma.fields.List(
         municipality_number(), metadata={"description": "kommunenummer (repeatable)"}
     )
     county = ma.fields.List(county_number(), metadata={"description": "county number (repeatable)"})
     period = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(min=1, max=16)),
+        Line(validate=ma.validate.Length(min=1, max=16)),
         metadata={"description": "period / wave, e.g. 2026 (repeatable)"},
     )
     bundle = ma.fields.String(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from survey_service.instruments import LANGUAGES
+from survey_service.instruments import AUDIENCES, LANGUAGES
 from survey_service.resources.schemas import Schema
 
 
@@ -30,7 +30,10 @@ class LanguageQuerySchema(Schema):
         validate=ma.validate.OneOf(LANGUAGES),
         metadata={"description": "render the questionnaire in one language: nb, nn or en"},
     )
-    audience = ma.fields.String(metadata={"description": "with lang: the audience's wording"})
+    audience = ma.fields.String(
+        validate=ma.validate.OneOf(AUDIENCES),
+        metadata={"description": "with lang: the audience's wording"},
+    )
 
 
 class VersionSummarySchema(Schema):

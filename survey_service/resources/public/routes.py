@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from sqlalchemy import select
 
 from survey_service.api import Blueprint, abort
 from survey_service.db import db
@@ -21,7 +20,7 @@ from survey_service.resources.public.schemas import (
 )
 from survey_service.services import submission
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import accepting_responses
+from survey_service.services.surveys import accepting_responses, find_by_public_id
 from survey_service.throttle import check_rate
 
 blp = Blueprint(
@@ -30,7 +29,7 @@ blp = Blueprint(
 
 
 def find_public(public_id: str) -> Survey:
-    survey = db.session.scalar(select(Survey).where(Survey.public_id == public_id))
+    survey = find_by_public_id(db.session, public_id)
     if survey is None:
         abort(404, message="No survey has this link. Check the address you were given.")
     assert survey is not None

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from survey_service.api import MAX_INTEGER
 from survey_service.instruments import AUDIENCES, LANGUAGES
 from survey_service.models.survey import ACCESS_KINDS, SURVEY_STATUSES
-from survey_service.resources.schemas import Schema, municipality_number
+from survey_service.resources.schemas import (
+    DatabaseId,
+    Line,
+    Schema,
+    municipality_number,
+)
 
 _municipality = municipality_number(metadata={"example": "4601"})
 _targets = ma.fields.Dict(
@@ -45,11 +51,13 @@ class SurveyCreateSchema(Schema):
         validate=ma.validate.OneOf(LANGUAGES),
         metadata={"description": "default: the municipality's written standard (nb or nn)"},
     )
-    period = ma.fields.String(validate=ma.validate.Length(min=1, max=16))
+    period = Line(validate=ma.validate.Length(min=1, max=16))
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
-    population_size = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
-    baseline_survey = ma.fields.Integer(allow_none=True)
+    population_size = ma.fields.Integer(
+        allow_none=True, validate=ma.validate.Range(min=1, max=MAX_INTEGER)
+    )
+    baseline_survey = DatabaseId(allow_none=True)
     targets = _targets
     embed_origins = _origins
     respondent_attributes = _attributes
@@ -61,7 +69,9 @@ class SurveyUpdateSchema(Schema):
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     opens_at = ma.fields.AwareDateTime(allow_none=True)
     closes_at = ma.fields.AwareDateTime(allow_none=True)
-    population_size = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    population_size = ma.fields.Integer(
+        allow_none=True, validate=ma.validate.Range(min=1, max=MAX_INTEGER)
+    )
     targets = _targets
     embed_origins = _origins
     population_margins = _margins
@@ -69,9 +79,9 @@ class SurveyUpdateSchema(Schema):
 
 class SurveyQuerySchema(Schema):
     municipality = _municipality
-    instrument = ma.fields.String()
+    instrument = Line()
     status = ma.fields.String(validate=ma.validate.OneOf(SURVEY_STATUSES))
-    period = ma.fields.String()
+    period = Line()
 
 
 class LinksSchema(Schema):
