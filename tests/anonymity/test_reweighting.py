@@ -15,6 +15,12 @@ import pytest
 from helpers import bearer, dice, dice_survey, figure, read_scores, submit
 
 
+@pytest.fixture
+def owner(make_key):
+    """The survey's owner: Bergen's municipality key, which may set the margins."""
+    return make_key("municipality", "4601")
+
+
 def read(client, key, survey, margins):
     changed = client.patch(
         f"/api/v1/surveys/{survey['id']}",
@@ -25,13 +31,8 @@ def read(client, key, survey, margins):
     return read_scores(client, key, survey)
 
 
-def test_one_man_among_nine_women_cannot_be_solved_for(client, admin, make_key):
-    owner = make_key("municipality", "4601")
-    survey = dice_survey(
-        client,
-        owner,
-        respondent_attributes={"gender": None},
-    )
+def test_one_man_among_nine_women_cannot_be_solved_for(client, owner):
+    survey = dice_survey(client, owner, respondent_attributes={"gender": None})
     women = [2, 3, 2, 4, 3, 2, 3, 4, 2]
     for roll in women:
         response = submit(client, survey, {"terningkast": roll}, respondent={"gender": "female"})
@@ -51,8 +52,7 @@ def test_one_man_among_nine_women_cannot_be_solved_for(client, admin, make_key):
     assert pooled == [] or all("male" in " ".join(p["groups"]) for p in pooled)
 
 
-def test_large_enough_groups_are_still_weighted(client, admin, make_key):
-    owner = make_key("municipality", "4601")
+def test_large_enough_groups_are_still_weighted(client, owner):
     survey = dice_survey(
         client,
         owner,
@@ -70,8 +70,7 @@ def test_large_enough_groups_are_still_weighted(client, admin, make_key):
     assert figure(scores, "terningkast")["estimate"] == pytest.approx(0.25 * female + 0.75 * male)
 
 
-def test_a_small_group_never_carries_a_weight_of_its_own(client, make_key):
-    owner = make_key("municipality", "4601")
+def test_a_small_group_never_carries_a_weight_of_its_own(client, owner):
     survey = dice_survey(
         client,
         owner,
@@ -90,13 +89,8 @@ def test_a_small_group_never_carries_a_weight_of_its_own(client, make_key):
     assert "fewer than 5" in scores["method"]["weighting_note"]
 
 
-def test_new_margins_apply_from_the_next_snapshot(client, make_key):
-    owner = make_key("municipality", "4601")
-    survey = dice_survey(
-        client,
-        owner,
-        respondent_attributes={"gender": None},
-    )
+def test_new_margins_apply_from_the_next_snapshot(client, owner):
+    survey = dice_survey(client, owner, respondent_attributes={"gender": None})
     for gender, roll in [("female", r) for r in (2, 3, 2, 4, 3)] + [
         ("male", r) for r in (6, 5, 6, 4, 5)
     ]:
@@ -112,14 +106,13 @@ def test_new_margins_apply_from_the_next_snapshot(client, make_key):
     assert later["method"]["weighting"] == "poststratified"
 
 
-def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, admin, make_key):
+def test_a_small_joint_cell_cannot_be_solved_for_when_raking(client, owner):
     """Raking weights each joint cell (gender x age band). One older man among twenty: the
     adversary, knowing every joint count, rakes as the service would under five margin
     settings and solves the readings for the four cell means. Against true raking that
     recovers the man's answer exactly; against the service it must not."""
     from survey_service.scoring import rake
 
-    owner = make_key("municipality", "4601")
     survey = dice_survey(
         client,
         owner,

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyreadstat
 import pytest
+from exports.export_shapes import FORMATS, QI_COLUMNS, cooperation_survey
 
 from survey_service.instruments import Instrument, bundled
 from survey_service.services.exports.conditional_items import ConditionalItems
@@ -23,20 +24,7 @@ from survey_service.services.exports.layout import layout
 
 from helpers import answers_for, bearer, close_survey, open_survey, submit
 
-FORMATS = ("csv", "jsonl", "parquet", "sav")
 ITEM = "tv_involvering"
-QI_COLUMNS = [
-    "municipality",
-    "county_number",
-    "period",
-    "audience",
-    "language",
-    "week",
-    "role",
-    "age_band",
-    "gender",
-    "area",
-]
 #: Released role values that tell, on their own, whether tv_involvering was shown.
 ROLES_SHOWN_THE_ITEM = {"union_representative", "safety_representative", "representative"}
 
@@ -106,14 +94,7 @@ def _submit(client: Any, survey: dict[str, Any], role: str, value: int, **answer
 def lone_union_representative(admin: str, client: Any) -> dict[str, Any]:
     """Twenty employees, a few politicians and leaders (too few to keep their roles), and one
     union representative, the only respondent shown tv_involvering, who answers it."""
-    survey = open_survey(
-        client,
-        admin,
-        instrument="partssamarbeid",
-        audience="employees",
-        municipality="4601",
-        period="2026",
-    )
+    survey = cooperation_survey(client, admin)
     for i in range(20):
         _submit(client, survey, "employee", 1 + i % 5)
     for i, role in enumerate(["politician", "politician", "top_leader", "top_leader"]):

@@ -11,13 +11,14 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from exports.export_shapes import cooperation_survey
 
 from survey_service.instruments import bundled
 from survey_service.services.exports.formats import encode_csv
 from survey_service.services.exports.formats.csv import neutralise
 from survey_service.services.exports.layout import layout
 
-from helpers import answers_for, bearer, close_survey, open_survey, submit
+from helpers import answers_for, bearer, close_survey, submit
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 #: Areas respondents type in (the survey gives no list): five respondents each, so that the
@@ -52,15 +53,7 @@ def expected_cell(typed: str) -> str:
 
 @pytest.fixture
 def hostile(admin: str, client: Any) -> None:
-    survey = open_survey(
-        client,
-        admin,
-        instrument="partssamarbeid",
-        audience="employees",
-        municipality="4601",
-        period="2026",
-        respondent_attributes={"area": None},
-    )
+    survey = cooperation_survey(client, admin, respondent_attributes={"area": None})
     n = 0
     for area in AREAS:
         for i in range(5):

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyreadstat
 import pytest
+from exports.export_shapes import FORMATS, QI_COLUMNS
 from sqlalchemy import select
 
 from survey_service.db import db
@@ -20,20 +21,7 @@ from survey_service.services.exports.text_screening import screen_text, valid_na
 
 from helpers import answers_for, assert_error, bearer, close_survey, open_survey, submit
 
-QI_COLUMNS = [
-    "municipality",
-    "county_number",
-    "period",
-    "audience",
-    "language",
-    "week",
-    "role",
-    "age_band",
-    "gender",
-    "area",
-]
 RESPONDENT_QI = {"language", "week", "role", "age_band", "gender", "area"}
-FORMATS = ("csv", "jsonl", "parquet", "sav")
 
 
 def read(fmt: str, data: bytes, tmp_path) -> pd.DataFrame:

@@ -7,6 +7,8 @@ or a response's language outside its vocabulary is an IntegrityError, on both ba
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -62,6 +64,17 @@ def _valid_rows(session: Session) -> dict[str, int]:
     return {"survey": survey.id, "api_key": key.id, "response": response.id}
 
 
+@contextmanager
+def rolled_back(app) -> Iterator[Session]:
+    """The app's session, rolled back afterwards whatever happened."""
+    with app.app_context():
+        session = db.session
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 def _set(session: Session, table: str, column: str, value: str, row_id: int) -> None:
     session.execute(
         text(f"UPDATE {table} SET {column} = :value WHERE id = :id"), {"value": value, "id": row_id}
@@ -70,47 +83,36 @@ def _set(session: Session, table: str, column: str, value: str, row_id: int) -> 
 
 @pytest.mark.parametrize(("table", "column", "allowed", "invalid"), CODES, ids=IDS)
 def test_an_invalid_code_written_with_sql_is_refused(app, table, column, allowed, invalid):
-    with app.app_context():
-        session = db.session
-        try:
-            row_id = _valid_rows(session)[table]
-            with pytest.raises(IntegrityError) as refused:
-                _set(session, table, column, invalid, row_id)
-            # The constraint is named by the metadata's convention: ck_<table>_<column>.
-            assert f"ck_{table}_{column}" in str(refused.value.orig)
-        finally:
-            session.rollback()
+    with rolled_back(app) as session:
+        row_id = _valid_rows(session)[table]
+        with pytest.raises(IntegrityError) as refused:
+            _set(session, table, column, invalid, row_id)
+        # The constraint is named by the metadata's convention: ck_<table>_<column>.
+        assert f"ck_{table}_{column}" in str(refused.value.orig)
 
 
 @pytest.mark.parametrize(("table", "column", "allowed", "invalid"), CODES, ids=IDS)
 def test_every_code_of_the_vocabulary_is_accepted(app, table, column, allowed, invalid):
-    with app.app_context():
-        session = db.session
-        try:
-            row_id = _valid_rows(session)[table]
-            for value in allowed:
-                _set(session, table, column, value, row_id)
-            stored = session.execute(
-                text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}
-            ).scalar_one()
-            assert stored == allowed[-1]
-        finally:
-            session.rollback()
+    with rolled_back(app) as session:
+        row_id = _valid_rows(session)[table]
+        for value in allowed:
+            _set(session, table, column, value, row_id)
+        stored = session.execute(
+            text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}
+        ).scalar_one()
+        assert stored == allowed[-1]
 
 
 def test_an_insert_with_an_invalid_role_is_refused(app):
-    with app.app_context():
-        session = db.session
-        try:
-            with pytest.raises(IntegrityError):
-                session.execute(
-                    text(
-                        "INSERT INTO api_key (prefix, secret_hash, role, name, created_at) "
-                        "VALUES ('ck-insert', :secret, 'superuser', 'constraints', "
-                        "CURRENT_TIMESTAMP)"
-                    ),
-                    {"secret": "0" * 64},
-                )
-        finally:
-            session.rollback()
+    with rolled_back(app) as session:
+        with pytest.raises(IntegrityError):
+            session.execute(
+                text(
+                    "INSERT INTO api_key (prefix, secret_hash, role, name, created_at) "
+                    "VALUES ('ck-insert', :secret, 'superuser', 'constraints', "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"secret": "0" * 64},
+            )
+        session.rollback()
         assert session.scalars(select(ApiKey).where(ApiKey.prefix == "ck-insert")).first() is None
