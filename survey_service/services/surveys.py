@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from survey_service.services import audit
 from survey_service.services.access import Principal, visible_surveys
 from survey_service.services.errors import Conflict, Forbidden, Invalid
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
+from survey_service.services.origins import is_origin
 
 #: Allowed status changes: the lifecycle is draft -> open -> closed.
 TRANSITIONS = {("draft", "open"), ("open", "closed"), ("draft", "closed")}
@@ -312,38 +311,12 @@ def _check_targets(targets: Mapping[str, Any], instrument: Instrument, problems:
 
 def _check_origins(origins: list[str], problems: _Problems) -> None:
     for origin in origins:
-        if not _is_origin(origin):
+        if not is_origin(origin):
             problems.add(
                 "embed_origins",
                 f"{origin!r} is not an origin; give scheme and host, "
                 "e.g. https://www.bergen.kommune.no",
             )
-
-
-# scheme://host[:port], optionally with an empty path ("/"): the whole string, nothing else.
-# Every character is spelled out, so no whitespace, control character, userinfo, query or
-# fragment can pass into the form's Content-Security-Policy header.
-_ORIGIN = re.compile(
-    r"https?://"
-    r"(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[(?P<ipv6>[0-9A-Fa-f:.]+)\])"
-    r"(?::(?P<port>[0-9]{1,5}))?/?",
-    re.IGNORECASE,
-)
-
-
-def _is_origin(origin: str) -> bool:
-    """Whether ``origin`` is exactly ``http(s)://host[:port]`` (a trailing "/" allowed): a
-    host name of letters, digits, dots and hyphens, or an IPv6 address in brackets, and a
-    port from 1 to 65535."""
-    match = _ORIGIN.fullmatch(origin) if isinstance(origin, str) else None
-    if match is None:
-        return False
-    if match["ipv6"] is not None:
-        try:
-            ipaddress.IPv6Address(match["ipv6"])
-        except ValueError:
-            return False
-    return match["port"] is None or 1 <= int(match["port"]) <= 65535
 
 
 def _check_attributes(requested: Mapping[str, Any], problems: _Problems) -> None:
