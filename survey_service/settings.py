@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask
 
+from survey_service.services.origins import is_origin
+
 #: The smallest ``SURVEY_MIN_N`` the service accepts: below three, a published difference
 #: between two figures can reveal a single answer.
 MIN_N_FLOOR = 3
@@ -36,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "SURVEY_RATE_LIMIT_PER_MINUTE": 600,
     # An interval half-width (0-100 points) above which a score is flagged imprecise.
     "SURVEY_PRECISION_HALF_WIDTH": 10.0,
+    # Origins of dashboards that may read scores from a browser (CORS), e.g.
+    # ["https://dashboard.bergen.kommune.no"]; in the environment, separated by commas.
+    "SURVEY_DASHBOARD_ORIGINS": [],
     # Echo SQL statements (debugging only).
     "SURVEY_SQL_ECHO": False,
     # flask-smorest / OpenAPI
@@ -50,6 +55,11 @@ DEFAULTS: dict[str, Any] = {
     "JSON_SORT_KEYS": False,
 }
 
+
+def _origin_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
 #: Environment variables read on top of the settings file, with their converters.
 ENVIRONMENT: dict[str, Any] = {
     "SURVEY_DATABASE_URL": str,
@@ -59,6 +69,7 @@ ENVIRONMENT: dict[str, Any] = {
     "SURVEY_MAX_CONTENT_LENGTH": int,
     "SURVEY_RATE_LIMIT_PER_MINUTE": int,
     "SURVEY_PRECISION_HALF_WIDTH": float,
+    "SURVEY_DASHBOARD_ORIGINS": _origin_list,
 }
 
 
@@ -91,6 +102,13 @@ def _complete(app: Flask) -> None:
         raise ConfigurationError(
             f"SURVEY_MIN_N={min_n!r} is too small: it must be a whole number of at least "
             f"{MIN_N_FLOOR}, or small groups of respondents could be identified"
+        )
+    origins = app.config["SURVEY_DASHBOARD_ORIGINS"]
+    bad = [o for o in origins if not is_origin(o)] if isinstance(origins, list) else [origins]
+    if bad:
+        raise ConfigurationError(
+            f"SURVEY_DASHBOARD_ORIGINS holds {bad[0]!r}, which is not an origin: give a list of "
+            "scheme://host[:port], e.g. https://dashboard.bergen.kommune.no"
         )
     if not app.config["SURVEY_DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,10 @@ the invitations endpoint's refusal for a closed survey."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 import pytest
 
 from helpers import (
@@ -19,6 +23,10 @@ from helpers import (
 def assert_hardened(response, *, no_store: bool = True) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    if response.mimetype != "text/html":
+        assert policy.count("'none'") == 4  # nothing may run, load, frame or post
     if no_store:
         assert response.headers["Cache-Control"] == "no-store"
     else:
@@ -94,6 +102,18 @@ def test_method_not_allowed_says_what_is(client, admin, method, url, allowed):
     assert_error(response, 405)
     assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
     assert_hardened(response)
+
+
+def test_api_docs_allow_only_their_own_inline_script(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert_hardened(page, no_store=False)
+    policy = page.headers["Content-Security-Policy"]
+    script = re.search(rb"<script>(.*?)</script>", page.data, re.DOTALL)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1)).digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
 
 
 def test_respondent_pages_keep_their_own_headers(client, admin):
