@@ -110,7 +110,7 @@ def test_codebook_in_three_forms(client, make_key):
         headers=bearer(key),
     )
     data = json.loads(package.data)
-    assert data["profile"] == "tabular-data-package"
+    assert data["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     schema = data["resources"][0]["schema"]
     assert schema["missingValues"] == [""]
     assert any(f.get("categories") for f in schema["fields"])

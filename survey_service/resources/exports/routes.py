@@ -98,21 +98,12 @@ class ResponsesExport(MethodView):
         _free_text_allowed(query)
         who = current_principal()
         assert who is not None
-        request = exports.ExportRequest(
-            instrument=query["instrument"],
-            format=query["format"],
-            version=query.get("instrument_version"),
-            lang=query["lang"],
-            surveys=query.get("survey", []),
-            municipalities=query.get("municipality", []),
-            counties=query.get("county", []),
-            periods=query.get("period", []),
-            include_free_text=query["include_free_text"],
-            bundle=query.get("bundle") == "zip",
-            bom=query["bom"],
-        )
         prepared = exports.prepare(
-            db.session, db.engine, request, k=current_app.config["SURVEY_MIN_N"], actor=who.label
+            db.session,
+            db.engine,
+            _export_request(query),
+            k=current_app.config["SURVEY_MIN_N"],
+            actor=who.label,
         )
         # Not stream_with_context: the stream needs no request context, and its own close()
         # releases the connection even when iteration never starts.
@@ -122,6 +113,22 @@ class ResponsesExport(MethodView):
             headers=_download_headers(prepared),
             direct_passthrough=True,
         )
+
+
+def _export_request(query: dict[str, Any]) -> exports.ExportRequest:
+    return exports.ExportRequest(
+        instrument=query["instrument"],
+        format=query.get("format", "csv"),
+        version=query.get("instrument_version"),
+        lang=query["lang"],
+        surveys=query.get("survey", []),
+        municipalities=query.get("municipality", []),
+        counties=query.get("county", []),
+        periods=query.get("period", []),
+        include_free_text=query["include_free_text"],
+        bundle=query.get("bundle") == "zip",
+        bom=query.get("bom", False),
+    )
 
 
 @blp.route("/codebook")
@@ -135,8 +142,10 @@ class Codebook(MethodView):
 
         Every column with its type, its label (the question text) in nb, nn and en, its value
         labels and missing codes; the scoring rules, the instrument version and the disclosure
-        rules. `format=datapackage` gives a Frictionless `datapackage.json` (Table Schema of the
-        CSV); `format=markdown` a document for people.
+        rules, for every column the instrument version can have. `format=datapackage` gives a
+        Frictionless Data Package (version 2) describing exactly the CSV file that an export
+        with the same filters (`survey`, `municipality`, `county`, `period`) downloads: its
+        name and its columns; `format=markdown` a document for people.
         """
         _free_text_allowed(query)
         version = exports.find_layout_version(
@@ -155,9 +164,11 @@ class Codebook(MethodView):
                 headers={"Content-Disposition": f'inline; filename="{name}_codebook.md"'},
             )
         if query["format"] == "datapackage":
+            # The file an export with the same filters downloads, with its columns.
+            request = _export_request({**query, "format": "csv"})
             package = codebooks.datapackage(
-                export_layout,
-                path=f"{name}_responses.csv",
+                exports.layout_of(db.session, request, k=k),
+                path=exports.file_name(request, instrument.key, instrument.version, "csv"),
                 lang=query["lang"],
                 k=k,
                 disclosure=None,

@@ -38,8 +38,9 @@ class _InstrumentSchema(Schema):
     )
 
 
-class ExportQuerySchema(_InstrumentSchema):
-    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(sorted(FORMATS)))
+class _FiltersSchema(_InstrumentSchema):
+    """Which responses an export holds; the codebook takes them too, to name the same file."""
+
     survey = ma.fields.List(
         DatabaseId(strict=False), metadata={"description": "survey ids (repeatable)"}
     )
@@ -51,6 +52,10 @@ class ExportQuerySchema(_InstrumentSchema):
         Line(validate=ma.validate.Length(min=1, max=16)),
         metadata={"description": "period / wave, e.g. 2026 (repeatable)"},
     )
+
+
+class ExportQuerySchema(_FiltersSchema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(sorted(FORMATS)))
     bundle = ma.fields.String(
         validate=ma.validate.OneOf(["zip"]),
         metadata={"description": "zip: the data with datapackage.json, codebook.md, export.json"},
@@ -61,7 +66,10 @@ class ExportQuerySchema(_InstrumentSchema):
     )
 
 
-class CodebookQuerySchema(_InstrumentSchema):
+class CodebookQuerySchema(_FiltersSchema):
+    """The filters only name the CSV file in ``format=datapackage``: the file an export with the
+    same filters downloads."""
+
     format = ma.fields.String(
         load_default="json",
         validate=ma.validate.OneOf(["json", "datapackage", "markdown"]),

@@ -23,7 +23,9 @@ from survey_service.services.exports.export import (
     ExportNotFound,
     ExportRequest,
     PreparedExport,
+    file_name,
     find_layout_version,
+    layout_of,
     prepare,
 )
 from survey_service.services.exports.stream import ExportStream
@@ -33,6 +35,8 @@ __all__ = [
     "ExportRequest",
     "ExportStream",
     "PreparedExport",
+    "file_name",
     "find_layout_version",
+    "layout_of",
     "prepare",
 ]

@@ -169,22 +169,29 @@ def _field(column: Column, lang: str) -> dict[str, Any]:
     return field
 
 
+#: The Data Package standard, version 2 (https://datapackage.org/standard/data-package/).
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
 def datapackage(
     layout: Layout, *, path: str, lang: str = "nb", k: int, disclosure: Mapping[str, Any] | None
 ) -> dict[str, Any]:
-    """A Frictionless Tabular Data Package for the CSV export of ``layout``."""
+    """A Frictionless Data Package (version 2) for the CSV export of ``layout``: version 2
+    because a field's missing values carry labels ("Vet ikke" for -1), which version 1 cannot
+    say."""
     instrument = layout.instrument
     name = f"{instrument.key}-{instrument.version}-responses".replace(".", "-")
     package: dict[str, Any] = {
-        "profile": "tabular-data-package",
+        "$schema": DATA_PACKAGE_PROFILE,
         "name": name,
         "title": f"{instrument.title[lang]} ({instrument.version})",
         "description": "Anonymised responses, one row per response. See codebook.md.",
         "resources": [
             {
                 "name": "responses",
+                "type": "table",
                 "path": path,
-                "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
@@ -197,6 +204,7 @@ def datapackage(
                     "header": True,
                 },
                 "schema": {
+                    "$schema": TABLE_SCHEMA_PROFILE,
                     "fields": [_field(c, lang) for c in layout.columns],
                     "missingValues": [""],
                 },

@@ -93,7 +93,7 @@ class Planned:
         """The data file's name (inside the zip when bundled)."""
         instrument = self.layout.instrument
         extension = formats.FORMATS[self.request.format].extension
-        return _filename(self.request, instrument.key, instrument.version, extension)
+        return file_name(self.request, instrument.key, instrument.version, extension)
 
     def metadata(self) -> dict[str, Any]:
         """What ``export.json`` says before any row is written."""
@@ -193,6 +193,14 @@ def planning_pass(
 ) -> tuple[dict[int, query.SurveyInfo], list[tuple[query.SurveyInfo, str]], Plan]:
     """On the snapshot connection: the surveys kept, those left out (each with why), and the
     disclosure plan for the rows of the kept ones."""
+    kept, excluded = _kept_surveys(connection, found, k)
+    classes = query.class_statistics(connection, kept, instrument.dimension_keys)
+    return kept, excluded, plan(classes, k=k)
+
+
+def _kept_surveys(
+    connection: Connection, found: Sequence[query.SurveyInfo], k: int
+) -> tuple[dict[int, query.SurveyInfo], list[tuple[query.SurveyInfo, str]]]:
     per_survey = query.survey_counts(connection, [s.id for s in found])
     kept: dict[int, query.SurveyInfo] = {}
     excluded: list[tuple[query.SurveyInfo, str]] = []
@@ -202,8 +210,15 @@ def planning_pass(
             kept[survey.id] = survey
         else:
             excluded.append((survey, reason))
-    classes = query.class_statistics(connection, kept, instrument.dimension_keys)
-    return kept, excluded, plan(classes, k=k)
+    return kept, excluded
+
+
+def layout_of(session: Session, request: ExportRequest, *, k: int) -> Layout:
+    """The columns an export with ``request``'s filters has now: what its stand-alone Data
+    Package describes."""
+    instrument, found = find_surveys(session, request)
+    kept, _ = _kept_surveys(session.connection(), found, k)
+    return export_layout(instrument, request, found, kept)
 
 
 def _exclusion(survey: query.SurveyInfo, responses: int, k: int) -> str | None:
@@ -385,7 +400,8 @@ def _record(engine: Engine, actor: str, action: str, target: str, **details: Any
         session.commit()
 
 
-def _filename(request: ExportRequest, key: str, version: str, extension: str) -> str:
+def file_name(request: ExportRequest, key: str, version: str, extension: str) -> str:
+    """The export's file name: instrument, version and filters, never a database id."""
     pieces = [f"{key}-{version}", "responses", _joined(request.periods)]
     place = list(request.municipalities) or [f"county{c}" for c in request.counties]
     pieces.append(_joined(place))
