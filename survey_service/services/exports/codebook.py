@@ -86,6 +86,8 @@ def column_entry(column: Column) -> dict[str, Any]:
         "measure": column.measure,
         "label": dict(column.label),
     }
+    if column.wordings:
+        entry["label_by_audience"] = {a: dict(text) for a, text in column.wordings.items()}
     if column.description:
         entry["description"] = column.description
     if column.source:
@@ -238,6 +240,11 @@ def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = N
     ]
     for column in layout.columns:
         label = " / ".join(_md(column.label[lang]) for lang in LANGUAGES)
+        if column.wordings:
+            label = "<br>".join(
+                f"{audience}: " + " / ".join(_md(text[lang]) for lang in LANGUAGES)
+                for audience, text in column.wordings.items()
+            )
         values = "; ".join(
             f"{c.value} = {_md(c.label['nb'])}" for c in (*column.categories, *column.missing)
         )

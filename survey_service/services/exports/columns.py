@@ -66,6 +66,9 @@ class Column:
     # SPSS string width in bytes (string and free-text columns).
     width: int = 8
     source: str | None = None  # the item's link id, or the score's key
+    # An item worded differently for some audiences: each audience's wording. ``label`` is
+    # the wording of the export's one audience, or the common wording when it mixes several.
+    wordings: Mapping[str, Text] = field(default_factory=dict)
 
     @property
     def value_labels(self) -> Mapping[int | str, Text]:

@@ -239,15 +239,17 @@ def export_layout(
     kept: Mapping[int, query.SurveyInfo],
 ) -> Layout:
     """The columns: the respondent attributes the kept surveys ask for (those of every found
-    survey when none is kept), and free text when asked for."""
-    asked = {a for s in kept.values() for a in s.attributes} or {
-        a for s in found for a in s.attributes
-    }
+    survey when none is kept), free text when asked for, and items in the wording of the
+    surveys' audience when they all have the same one."""
+    surveys = list(kept.values()) or list(found)
+    asked = {a for s in surveys for a in s.attributes}
+    audiences = {s.audience for s in surveys}
     return layout(
         instrument,
         attributes=asked,
         free_text=request.include_free_text,
         string_widths=_string_widths(found),
+        audience=audiences.pop() if len(audiences) == 1 else None,
     )
 
 

@@ -9,7 +9,9 @@ rating, dice) keeps its value.
 
 from __future__ import annotations
 
-from survey_service.instruments import UI_LABELS, Condition, Item
+from dataclasses import replace
+
+from survey_service.instruments import AUDIENCES, UI_LABELS, Condition, Item, Text
 from survey_service.services.exports.columns import DONT_KNOW_CODE, Category, Column
 
 
@@ -38,18 +40,37 @@ def shown_only_if(item: Item) -> str:
     return text
 
 
-def item_column(item: Item) -> tuple[Column, dict[str, int] | None]:
-    """The item's column, and for a choice item the code of each option value (which the
-    rows need to write its answers)."""
+def item_column(item: Item, *, audience: str | None = None) -> tuple[Column, dict[str, int] | None]:
+    """The item's column, labelled with ``audience``'s wording when one audience answered
+    (None: several), and for a choice item the code of each option value (which the rows need
+    to write its answers)."""
     missing: tuple[Category, ...] = ()
     if item.dont_know:
         missing = (Category(DONT_KNOW_CODE, UI_LABELS["dont_know"], DONT_KNOW_CODE),)
     condition = shown_only_if(item)
     if item.type == "text":
-        return _text_column(item, condition), None
-    if item.type == "choice":
-        return _choice_column(item, missing, condition)
-    return _scaled_column(item, missing, condition), None
+        column: Column = _text_column(item, condition)
+        codes = None
+    elif item.type == "choice":
+        column, codes = _choice_column(item, missing, condition)
+    else:
+        column, codes = _scaled_column(item, missing, condition), None
+    if not item.text_variants:
+        return column, codes
+    worded = replace(column, label=wording(item, audience), wordings=audience_wordings(item))
+    return worded, codes
+
+
+def wording(item: Item, audience: str | None) -> Text:
+    """The item's text in every language, in ``audience``'s own wording where it has one."""
+    if audience is not None and audience in item.text_variants:
+        return item.text_variants[audience]
+    return item.text
+
+
+def audience_wordings(item: Item) -> dict[str, Text]:
+    """Each audience the item is shown to, with its wording."""
+    return {a: wording(item, a) for a in AUDIENCES if item.shown_to(a)}
 
 
 def _text_column(item: Item, condition: str) -> Column:

@@ -222,9 +222,11 @@ def layout(
     attributes: Iterable[str] = ATTRIBUTES,
     free_text: bool = False,
     string_widths: Mapping[str, int] | None = None,
+    audience: str | None = None,
 ) -> Layout:
     """The export's columns for ``instrument``, carrying the given respondent ``attributes``
-    (those the exported surveys ask for) and the free-text items only when ``free_text``."""
+    (those the exported surveys ask for) and the free-text items only when ``free_text``;
+    items are labelled in ``audience``'s wording when the export holds only that audience."""
     asked = tuple(a for a in ATTRIBUTES if a in set(attributes))
     columns = _row_columns(string_widths)
     columns += [_attribute_column(name) for name in asked]
@@ -232,7 +234,7 @@ def layout(
     for item in instrument.items:
         if item.type == "text" and not free_text:
             continue
-        column, codes = item_column(item)
+        column, codes = item_column(item, audience=audience)
         if codes is not None:
             choice_codes[item.link_id] = codes
         columns.append(column)
