@@ -15,6 +15,7 @@ from survey_service.db import db
 from survey_service.models import Survey
 from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
 from survey_service.resources.surveys.schemas import (
+    FieldworkQuerySchema,
     FieldworkSchema,
     InvitationBatchSchema,
     InvitationFormatSchema,
@@ -175,13 +176,25 @@ class Invitations(MethodView):
 @blp.route("/<int:survey_id>/fieldwork")
 class Fieldwork(MethodView):
     @blp.requires(*OWNERS)
+    @blp.arguments(FieldworkQuerySchema, location="query")
     @blp.response(200, FieldworkSchema)
     @blp.alt_response(404, description="No such survey, or not this key's municipality")
-    def get(self, survey_id: int) -> Any:
-        """Follow the data collection: responses, response rate, precision so far"""
+    def get(self, query: dict[str, Any], survey_id: int) -> Any:
+        """Follow the data collection: responses, response rate, precision so far and ahead
+
+        `precision_projected` says how wide the main index's interval would be at
+        `target_responses`, and how many responses it takes to reach the half-width
+        `SURVEY_PRECISION_HALF_WIDTH`: whether reminders are worth sending.
+        """
         survey = find_or_404(survey_id)
         rules = Rules.from_config(current_app.config, confidence_level=0.95)
-        return fieldwork(db.session, survey, rules=rules)
+        return fieldwork(
+            db.session,
+            survey,
+            rules=rules,
+            precision_wanted=current_app.config["SURVEY_PRECISION_HALF_WIDTH"],
+            target_responses=query.get("target_responses"),
+        )
 
 
 @blp.route("/<int:survey_id>/scores")

@@ -140,6 +140,16 @@ class InvitationBatchSchema(Schema):
     note = ma.fields.String()
 
 
+class FieldworkQuerySchema(Schema):
+    target_responses = ma.fields.Integer(
+        validate=ma.validate.Range(min=2, max=10_000_000),
+        metadata={
+            "description": "project the precision to this many responses (at most the "
+            "population size)"
+        },
+    )
+
+
 class FieldworkSchema(Schema):
     survey = ma.fields.Integer()
     status = ma.fields.String()
@@ -151,7 +161,11 @@ class FieldworkSchema(Schema):
     started = ma.fields.Integer(metadata={"description": "times the form was opened, rounded down"})
     completion_rate = ma.fields.Float(allow_none=True)
     population_size = ma.fields.Integer(allow_none=True)
-    response_rate = ma.fields.Float(allow_none=True)
+    response_rate = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "responses / invitations created, or / population size"},
+    )
+    response_rate_of = ma.fields.String(metadata={"enum": ["invitations", "population"]})
     invitations = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     responses_per_day = ma.fields.List(
         ma.fields.Dict(), metadata={"description": "each day's count, rounded down"}
@@ -164,4 +178,12 @@ class FieldworkSchema(Schema):
         metadata={
             "description": "half-width of the main index's 95 % interval in the published snapshot"
         }
+    )
+    precision_projected = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "the half-width at `target_responses`, and the responses it takes "
+            "for `wanted_half_width` (SURVEY_PRECISION_HALF_WIDTH); null while the figure is "
+            "withheld"
+        },
     )
