@@ -15,6 +15,8 @@ from survey_service.db import db
 from survey_service.models import Survey
 from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
 from survey_service.resources.surveys.schemas import (
+    CommentsQuerySchema,
+    CommentsSchema,
     FieldworkQuerySchema,
     FieldworkSchema,
     InvitationBatchSchema,
@@ -27,6 +29,7 @@ from survey_service.resources.surveys.schemas import (
 )
 from survey_service.services import surveys as service
 from survey_service.services.access import Principal, get_visible
+from survey_service.services.comments import survey_comments
 from survey_service.services.fieldwork import fieldwork
 from survey_service.services.invitations import create_invitations
 from survey_service.services.scores import Rules, survey_scores
@@ -214,3 +217,30 @@ class Scores(MethodView):
         survey = find_or_404(survey_id)
         rules = Rules.from_config(current_app.config, query["confidence_level"])
         return survey_scores(db.session, survey, rules)
+
+
+@blp.route("/<int:survey_id>/comments")
+class Comments(MethodView):
+    @blp.requires("admin", "municipality", "analyst")
+    @blp.arguments(CommentsQuerySchema, location="query")
+    @blp.response(200, CommentsSchema)
+    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    def get(self, query: dict[str, Any], survey_id: int) -> Any:
+        """Read what respondents wrote in the free-text questions, screened
+
+        Once the survey has stopped collecting and has at least `min_n` responses: per
+        free-text item, the comments in a new random order at every read, with no respondent
+        attribute, date or id, and with e-mail addresses, national identity and phone numbers
+        masked. An item shown only to some respondents is released when at least `min_n` were
+        shown it. `withheld` says why nothing is released. Every read is audited.
+        """
+        survey = find_or_404(survey_id)
+        report = survey_comments(
+            db.session,
+            survey,
+            min_n=current_app.config["SURVEY_MIN_N"],
+            lang=query["lang"],
+            actor=principal().label,
+        )
+        db.session.commit()
+        return report

@@ -187,3 +187,36 @@ class FieldworkSchema(Schema):
             "withheld"
         },
     )
+
+
+class CommentsQuerySchema(Schema):
+    lang = ma.fields.String(
+        load_default="nb",
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "language of the questions' text"},
+    )
+
+
+_WITHHELD = ["still_collecting", "fewer_than_min_n", "shown_to_fewer_than_min_n"]
+
+
+class ItemCommentsSchema(Schema):
+    link_id = ma.fields.String()
+    text = ma.fields.String(metadata={"description": "the question"})
+    withheld = ma.fields.String(allow_none=True, metadata={"enum": _WITHHELD})
+    comments = ma.fields.List(ma.fields.String(), metadata={"description": "in random order"})
+
+
+class CommentsSchema(Schema):
+    survey = ma.fields.Integer()
+    min_n = ma.fields.Integer()
+    withheld = ma.fields.String(
+        allow_none=True,
+        metadata={"enum": _WITHHELD[:2], "description": "why no comment is released"},
+    )
+    items = ma.fields.List(ma.fields.Nested(ItemCommentsSchema))
+    masked = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        metadata={"description": "how many e-mail addresses, numbers ... were masked"},
+    )
