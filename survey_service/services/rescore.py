@@ -72,7 +72,10 @@ def _rescored(
                 "indices": scores.index_scores,
             }
             cell, part = score_store.part_of(
-                instrument, scores, score_store.attributes_of(response)
+                instrument,
+                scores,
+                score_store.attributes_of(response),
+                answers=response.answers,
             )
             n, stats = cells.get(cell, (0, score_store.EMPTY))
             cells[cell] = (n + 1, stats + part)

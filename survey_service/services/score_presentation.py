@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from survey_service.instruments import PREFER_NOT_TO_SAY, Instrument, staircase_attainment
+from survey_service.instruments import PREFER_NOT_TO_SAY, Instrument, Item, staircase_attainment
 from survey_service.models import Survey
+from survey_service.services import distributions
 from survey_service.services.score_disclosure import publish
 from survey_service.services.score_report import Report, Rules
 
@@ -42,6 +43,14 @@ def present(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
     for item in instrument.items:
         if item.scale is not None:
             entry = figure("item", item.link_id, item.text, (0.0, 100.0))
+            entry["native"] = _native(item, entry)
+            entry["distribution"] = distributions.present(
+                report,
+                item,
+                rules,
+                score_withheld=entry["suppression_reason"],
+                publish=publish,
+            )
             items.append(entry)
 
     survey_suppressed = report.n < rules.min_n
@@ -70,6 +79,29 @@ def present(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "snapshot": report.snapshot,
     }
     return result
+
+
+def _native(item: Item, published: Mapping[str, Any]) -> dict[str, Any]:
+    """The item's score on its own scale ("4.6 of 6"): the 0–100 score mapped back to the
+    values people chose (a reverse-scored item's scale turned round again)."""
+    assert item.scale is not None
+    low, high = item.scale
+
+    def back(score: float) -> float:
+        share = (100.0 - score if item.reverse else score) / 100.0
+        return low + share * (high - low)
+
+    interval = published["confidence_interval"]
+    native_interval = None
+    if interval is not None:
+        ends = sorted((back(interval["low"]), back(interval["high"])))
+        native_interval = {"low": ends[0], "high": ends[1]}
+    estimate = published["estimate"]
+    return {
+        "scale": [low, high],
+        "estimate": None if estimate is None else back(estimate),
+        "confidence_interval": native_interval,
+    }
 
 
 def _target(target: float, published: Mapping[str, Any]) -> dict[str, Any]:

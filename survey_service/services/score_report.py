@@ -4,7 +4,7 @@ the computed figures before they are published."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from survey_service.instruments import Instrument
@@ -46,3 +46,5 @@ class Report:
     alpha: dict[str, dict[str, Any]]
     change: dict[str, dict[str, Any]]
     baseline_meta: dict[str, Any] | None = None
+    # How many gave each value of each scored item (``distributions.share_key`` -> count).
+    value_counts: dict[str, int] = field(default_factory=dict)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
-from survey_service.instruments import Instrument, ResponseScores
+from survey_service.instruments import DONT_KNOW, Instrument, ResponseScores
 from survey_service.models import Response, ScoreAggregate
 
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
@@ -32,7 +32,8 @@ ATTRIBUTES = ("role", "age_band", "gender", "area")
 
 #: The stored form of an :class:`Aggregate` (``score_aggregate.stats``, the entries of
 #: ``score_snapshot.cells``): ``{"m": {measure: [n, Σy, Σy²]}, "a": {dimension: [n, sums,
-#: products]}, "c": {figure: changes}}``.
+#: products]}, "c": {figure: changes}}``. A measure ``dist:<item>=<value>`` counts the
+#: answers of one value (``[count, count, count]``); it moves with the item (see ``_figure``).
 Stats = dict[str, Any]
 
 
@@ -138,8 +139,8 @@ class Aggregate:
     def with_figures_from(self, old: Aggregate, kept: set[str]) -> Aggregate:
         """These statistics, except that the figures in ``kept`` (measure keys,
         ``alpha:<dimension>``) and their change counts are taken from ``old``."""
-        measures = {k: v for k, v in self.measures.items() if k not in kept}
-        measures |= {k: v for k, v in old.measures.items() if k in kept}
+        measures = {k: v for k, v in self.measures.items() if _figure(k) not in kept}
+        measures |= {k: v for k, v in old.measures.items() if _figure(k) in kept}
         alpha = {d: v for d, v in self.alpha.items() if alpha_key(d) not in kept}
         alpha |= {d: v for d, v in old.alpha.items() if alpha_key(d) in kept}
         changes = {k: v for k, v in self.changes.items() if k not in kept}
@@ -148,6 +149,7 @@ class Aggregate:
 
 
 EMPTY = Aggregate()
+
 
 #: cell -> (respondents, their statistics)
 Cells = dict[str, tuple[int, Aggregate]]
@@ -173,7 +175,9 @@ def parse_cell(cell: str) -> dict[str, str]:
     }
 
 
-def contribution(instrument: Instrument, scores: ResponseScores) -> Aggregate:
+def contribution(
+    instrument: Instrument, scores: ResponseScores, answers: Mapping[str, object]
+) -> Aggregate:
     """What one response adds to its cell's statistics."""
     measures: dict[str, Moments] = {}
     for prefix, values in (
@@ -195,7 +199,29 @@ def contribution(instrument: Instrument, scores: ResponseScores) -> Aggregate:
         products = [ys[i] * ys[j] for i in range(len(ys)) for j in range(i, len(ys))]
         alpha[rule.dimension] = AlphaSums(1, tuple(ys), tuple(products))
     changes = {key: 1 for key in measures} | {alpha_key(d): 1 for d in alpha}
-    return Aggregate(measures, alpha, changes)
+    # Each scored item's value (don't know included), counted for its distribution. A value's
+    # count is a change of the item's score; a don't know is a change of its own.
+    given = [
+        i for i in instrument.items if i.scale is not None and answers.get(i.link_id) is not None
+    ]
+    counts = {count_key(i.link_id, answers[i.link_id]): Moments(1, 1.0, 1.0) for i in given}
+    changes |= {key: 1 for key in counts if _figure(key) == key}
+    return Aggregate(measures | counts, alpha, changes)
+
+
+def count_key(link_id: str, value: object) -> str:
+    """The measure that counts how many gave ``value`` to an item."""
+    return f"dist:{link_id}={value}"
+
+
+def _figure(key: str) -> str:
+    """The figure a measure moves with in the published snapshot: a value's count with its
+    item's score (``item:<link_id>``), so that the counts never show a score that has moved
+    by fewer than ``min_n``; the count of don't know on its own; others by themselves."""
+    if not key.startswith("dist:"):
+        return key
+    link_id, value = key.removeprefix("dist:").split("=", 1)
+    return key if value == DONT_KNOW else f"item:{link_id}"
 
 
 def alpha_key(dimension: str) -> str:
@@ -209,10 +235,14 @@ def attributes_of(response: Response) -> dict[str, str | None]:
 
 
 def part_of(
-    instrument: Instrument, scores: ResponseScores, attributes: Mapping[str, str | None]
+    instrument: Instrument,
+    scores: ResponseScores,
+    attributes: Mapping[str, str | None],
+    *,
+    answers: Mapping[str, object],
 ) -> tuple[str, Aggregate]:
     """A response's cell and what it adds there."""
-    return cell_of(attributes), contribution(instrument, scores)
+    return cell_of(attributes), contribution(instrument, scores, answers)
 
 
 def fold(
@@ -222,10 +252,11 @@ def fold(
     scores: ResponseScores,
     attributes: Mapping[str, str | None],
     *,
+    answers: Mapping[str, object],
     sign: int = 1,
 ) -> None:
     """Add a response to its survey's aggregates (``sign=-1``: take it out again)."""
-    cell, part = part_of(instrument, scores, attributes)
+    cell, part = part_of(instrument, scores, attributes, answers=answers)
     add(session, survey_id, cell, part, sign)
 
 

@@ -29,7 +29,7 @@ from survey_service.scoring import (
     mean_ci_from_stats,
     mean_ci_from_strata_stats,
 )
-from survey_service.services import calibration, snapshots
+from survey_service.services import calibration, distributions, snapshots
 from survey_service.services.calibration import Weighting
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_disclosure import withheld
@@ -55,7 +55,10 @@ def survey_scores(session: Session, survey: Survey, rules: Rules) -> dict[str, A
 def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
     instrument = as_instrument(survey.instrument_version)
     shown = snapshots.published(session, survey.id)
-    snapshot, cells, n = shown.snapshot, shown.cells, shown.n
+    snapshot, n = shown.snapshot, shown.n
+    # Each value's count of a scored item, and its share as a figure like the others.
+    value_counts = distributions.value_counts(shown.cells, instrument)
+    cells = distributions.with_shares(shown.cells, instrument)
     # The margins the snapshot was taken with: one state is never shown under two weightings.
     margins = snapshot.margins if snapshot is not None else {}
     weighting = calibration.weighting(
@@ -81,7 +84,9 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
             sum(c.sum_y for c in per_cell.values()),
             sum(c.sum_y2 for c in per_cell.values()),
         )
-        if calibration.all_alike(total.n, total.sum_y, total.sum_y2):
+        # (A share is withheld or not with its whole distribution: distributions.present.)
+        shared = measure.startswith(f"{distributions.SHARE}:")
+        if not shared and calibration.all_alike(total.n, total.sum_y, total.sum_y2):
             alike.add(measure)
         # Each figure is weighted by groups large enough among those who gave it.
         own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
@@ -114,6 +119,7 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         alike,
         alpha,
         {},
+        value_counts=value_counts,
     )
 
 

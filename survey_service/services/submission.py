@@ -129,7 +129,7 @@ def submit(
             return Receipt(receipt, created=False)
         raise
     invitations.record_submission(session, survey, token or None)
-    score_store.fold(session, survey.id, instrument, scores, attributes)
+    score_store.fold(session, survey.id, instrument, scores, attributes, answers=answers)
     snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
 
@@ -180,7 +180,13 @@ def withdraw(session: Session, code: str, *, min_n: int, today: date | None = No
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
     score_store.fold(
-        session, survey.id, instrument, scores, score_store.attributes_of(response), sign=-1
+        session,
+        survey.id,
+        instrument,
+        scores,
+        score_store.attributes_of(response),
+        answers=response.answers,
+        sign=-1,
     )
     session.delete(response)
     session.flush()

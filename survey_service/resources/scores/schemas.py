@@ -78,6 +78,46 @@ class FigureSchema(Schema):
     change = ma.fields.Nested(ChangeSchema)
 
 
+class NativeSchema(Schema):
+    scale = ma.fields.List(ma.fields.Integer(), metadata={"description": "[lowest, highest]"})
+    estimate = ma.fields.Float(
+        allow_none=True, metadata={"description": "the mean on the item's own scale"}
+    )
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+
+
+class ValueShareSchema(Schema):
+    value = ma.fields.Raw(metadata={"description": "a value of the scale, or dont_know"})
+    count = ma.fields.Integer()
+    share = ma.fields.Float(
+        allow_none=True, metadata={"description": "0-100, of those who answered (weighted)"}
+    )
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+
+
+class DistributionSchema(Schema):
+    n = ma.fields.Integer(
+        allow_none=True, metadata={"description": "who answered, don't know included"}
+    )
+    suppressed = ma.fields.Boolean()
+    suppression_reason = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [
+                "fewer_than_min_n",
+                "all_gave_the_same_answer",
+                "nearly_the_same_respondents_as_a_related_figure",
+            ]
+        },
+    )
+    values = ma.fields.List(ma.fields.Nested(ValueShareSchema), allow_none=True)
+
+
+class ItemFigureSchema(FigureSchema):
+    native = ma.fields.Nested(NativeSchema)
+    distribution = ma.fields.Nested(DistributionSchema)
+
+
 class StepSchema(Schema):
     key = ma.fields.String()
     reached = ma.fields.Boolean(allow_none=True)
@@ -137,7 +177,7 @@ class SurveyScoresSchema(SurveyHeadlineSchema):
     confidence_level = ma.fields.Float()
     min_n = ma.fields.Integer()
     method = ma.fields.Dict()
-    items = ma.fields.List(ma.fields.Nested(FigureSchema))
+    items = ma.fields.List(ma.fields.Nested(ItemFigureSchema))
     baseline = ma.fields.Dict(allow_none=True)
     snapshot = ma.fields.Nested(
         SnapshotSchema,

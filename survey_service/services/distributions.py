@@ -1,0 +1,118 @@
+"""How many gave each answer: the distribution of a scored item, beside its 0–100 score.
+
+What a response adds (``score_store.contribution``, kept like every other figure): for each
+scored item it answered, one count of its value (``"dont_know"`` included). In the published
+snapshot the counts of the values move with the item's score, only once ``min_n`` of its
+answers have changed (or the counts would show the score between two of its steps), and the
+count of don't know moves on its own, once ``min_n`` don't knows have changed.
+
+What a reader is shown: each value's count and its share of those who answered the item
+(don't know included), with an interval. A share is computed as the mean of a 0/100
+indicator over those who answered, by the very path of every other figure (weighting by the
+snapshot's margins, the interval method), so it is a figure like the others. The
+distribution is withheld whenever the item's score is (the counts give the score), and when
+the answers, don't know included, come from fewer than ``min_n`` people or from fewer than
+``2 × min_n`` who all gave the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from survey_service.instruments import DONT_KNOW, Instrument, Item
+from survey_service.services.score_report import Report, Rules
+from survey_service.services.score_store import (
+    NO_MOMENTS,
+    Aggregate,
+    Cells,
+    Moments,
+    count_key,
+)
+
+#: The derived share of one value among those who answered, as a measure on 0–100.
+SHARE = "share"
+
+
+def share_key(link_id: str, value: object) -> str:
+    return f"{SHARE}:{link_id}={value}"
+
+
+def counted_items(instrument: Instrument) -> list[Item]:
+    return [item for item in instrument.items if item.scale is not None]
+
+
+def values_of(item: Item) -> list[object]:
+    return [*item.values, *([DONT_KNOW] if item.dont_know else [])]
+
+
+def with_shares(cells: Cells, instrument: Instrument) -> Cells:
+    """The cells with each value's count turned into its share among the cell's answers to
+    the item (a 0/100 indicator's moments); the counts themselves leave."""
+    items = counted_items(instrument)
+    out: Cells = {}
+    for cell, (n, stats) in cells.items():
+        measures = {k: v for k, v in stats.measures.items() if not k.startswith("dist:")}
+        for item in items:
+            counts = {v: stats.measures.get(count_key(item.link_id, v)) for v in values_of(item)}
+            answered = sum(m.n for m in counts.values() if m is not None)
+            if answered <= 0:
+                continue
+            for value, moments in counts.items():
+                chosen = 0.0 if moments is None else moments.n
+                measures[share_key(item.link_id, value)] = Moments(
+                    answered, 100.0 * chosen, 10_000.0 * chosen
+                )
+        out[cell] = (n, Aggregate(measures, stats.alpha, stats.changes))
+    return out
+
+
+def value_counts(cells: Cells, instrument: Instrument) -> dict[str, int]:
+    """How many gave each value of each counted item (``share_key`` -> count)."""
+    totals: dict[str, int] = {}
+    for item in counted_items(instrument):
+        for value in values_of(item):
+            count = sum(
+                stats.measures.get(count_key(item.link_id, value), NO_MOMENTS).n
+                for _n, stats in cells.values()
+            )
+            totals[share_key(item.link_id, value)] = int(round(count))
+    return totals
+
+
+def present(
+    report: Report,
+    item: Item,
+    rules: Rules,
+    *,
+    score_withheld: str | None,
+    publish: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    """The item's distribution as published (each value's figure through ``publish``, the
+    one door of every figure), or withheld with the reason. The counts of the values give
+    the item's score, so a withheld score withholds them too."""
+    values = values_of(item)
+    keys = [share_key(item.link_id, v) for v in values]
+    counts = [report.value_counts.get(key, 0) for key in keys]
+    answered = sum(counts)
+    reason = score_withheld
+    if reason is not None:
+        pass
+    elif report.n < rules.min_n or answered < rules.min_n:
+        reason = "fewer_than_min_n"
+    elif max(counts) == answered and answered < 2 * rules.min_n:
+        reason = "all_gave_the_same_answer"
+    if reason is not None:
+        return {"n": None, "suppressed": True, "suppression_reason": reason, "values": None}
+    entries = []
+    for value, key, count in zip(values, keys, counts, strict=True):
+        share = publish(report, key, rules)
+        entries.append(
+            {
+                "value": value,
+                "count": count,
+                "share": share["estimate"],
+                "confidence_interval": share["confidence_interval"],
+            }
+        )
+    return {"n": answered, "suppressed": False, "suppression_reason": None, "values": entries}
