@@ -128,13 +128,15 @@ def _postgresql_connect_args(url: str, limits: Timeouts) -> dict[str, Any]:
         )
     )
     args: dict[str, Any] = {
-        "options": f"{given} {settings}".strip() if isinstance(given, str) else settings,
-        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "options": f"{given} {settings}".strip() if isinstance(given, str) else settings
     }
-    if "application_name" not in query:
-        args["application_name"] = APPLICATION_NAME
-    if "connect_timeout" in query:
-        del args["connect_timeout"]
+    # Parameters the URL gives itself win over these defaults.
+    for name, value in (
+        ("connect_timeout", CONNECT_TIMEOUT_SECONDS),
+        ("application_name", APPLICATION_NAME),
+    ):
+        if name not in query:
+            args[name] = value
     return args
 
 

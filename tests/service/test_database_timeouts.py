@@ -154,3 +154,19 @@ def test_a_timeout_must_be_whole_milliseconds(tmp_path, value):
                 "SURVEY_DB_LOCK_TIMEOUT_MS": value,
             }
         )
+
+
+def test_the_urls_own_connection_parameters_are_kept(engine):
+    if engine.dialect.name == "sqlite":
+        pytest.skip("libpq's connection parameters")
+    url = engine.url.update_query_dict(
+        {"options": "-c search_path=public,pg_catalog", "application_name": "reporting"}
+    )
+    other = make_engine(url.render_as_string(hide_password=False), timeouts=TIMEOUTS)
+    try:
+        with other.connect() as connection:
+            assert _show(connection, "search_path") == "public,pg_catalog"
+            assert _show(connection, "application_name") == "reporting"
+            assert _show(connection, "lock_timeout") == "1500ms"
+    finally:
+        other.dispose()
