@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,16 @@ from survey_service.access_log import (
 )
 from survey_service.models.key import ROLES
 
+#: What operators' one-off commands (init, rescore, keys) change in the configuration: no
+#: statement timeout, since a migration or a rescore over a large set may legitimately run
+#: for minutes, and no request is kept waiting by it. The lock timeout still holds, so a
+#: migration that cannot get its lock fails instead of stopping every request behind it.
+OPERATOR_COMMANDS_CONFIG = {"SURVEY_DB_STATEMENT_TIMEOUT_MS": 0}
 
-def _app() -> Flask:
+
+def _app(*, serving: bool = False) -> Flask:
     try:
-        app = create_app()
+        app = create_app(None if serving else OPERATOR_COMMANDS_CONFIG)
     except Exception as exc:  # configuration problems: say what to change, not a traceback
         raise click.ClickException(str(exc)) from exc
     # Close the database connections when the command ends (serve never returns).
@@ -87,18 +95,64 @@ def init_command() -> None:
 )
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve the API with gunicorn, a production WSGI server."""
-    serve(_app(), host, port, workers)
+    serve(_app(serving=True), host, port, workers)
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+#: Seconds a worker may take beyond the longest statement timeout before gunicorn kills it.
+WORKER_TIMEOUT_MARGIN = 30
+#: The worker timeout when some statement may run without limit (a timeout set to 0).
+DEFAULT_WORKER_TIMEOUT = 120
+
+
+def worker_timeout(config: Mapping[str, Any]) -> int:
+    """gunicorn's worker timeout, in seconds: longer than any statement may run (an export's
+    included), so that a slow statement ends with the database's timeout and a 503, not with
+    the worker killed mid-request. A sync worker tells the arbiter it is alive only between
+    requests, so this also bounds a whole request, an export's download included."""
+    statement = config["SURVEY_DB_STATEMENT_TIMEOUT_MS"]
+    export = config["SURVEY_DB_EXPORT_STATEMENT_TIMEOUT_MS"]
+    if not statement or not export:
+        return DEFAULT_WORKER_TIMEOUT
+    return math.ceil(max(statement, export) / 1000) + WORKER_TIMEOUT_MARGIN
+
+
+def gunicorn_options(
+    host: str, port: int, workers: int, *, timeout: int = DEFAULT_WORKER_TIMEOUT
+) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "logger_class": PrivateLogger,
-        "timeout": 120,
+        "timeout": timeout,
     }
+
+
+def hide_server_header() -> None:
+    """Send no ``Server: gunicorn`` header: naming the server software only tells a scanner
+    which exploits to try.
+
+    gunicorn has no setting for it (its maintainers declined one) and writes the header in
+    ``Response.default_headers``. Every worker type builds its HTTP/1 responses through
+    ``gunicorn.http.wsgi.create``, which looks ``Response`` up in its module on each request,
+    so a subclass put there, before the workers are forked, is what they all use. The tests
+    of the real server check that no response names gunicorn, so a gunicorn release that
+    changes this is caught.
+    """
+    from gunicorn.http import wsgi
+
+    if getattr(wsgi.Response, "hides_server", False):
+        return
+
+    class Response(wsgi.Response):
+        hides_server = True
+
+        def default_headers(self) -> list[str]:
+            headers: list[str] = super().default_headers()
+            return [line for line in headers if not line.lower().startswith("server:")]
+
+    wsgi.Response = Response
 
 
 def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
@@ -110,8 +164,9 @@ def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
         or min(2 * (os.cpu_count() or 1) + 1, 8)
     )
 
-    options = gunicorn_options(host, port, count)
+    options = gunicorn_options(host, port, count, timeout=worker_timeout(app.config))
     keep_receipts_out_of_app_logs(app)
+    hide_server_header()
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -136,7 +191,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     from survey_service.db import db
     from survey_service.services.demo import load_demo
 
-    app = _app()
+    app = _app(serving=not no_serve)
     run_init(app)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     with app.app_context():

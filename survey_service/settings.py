@@ -43,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
     "SURVEY_DASHBOARD_ORIGINS": [],
     # Echo SQL statements (debugging only).
     "SURVEY_SQL_ECHO": False,
+    # How long the database may keep a request waiting, in milliseconds (0: no limit); past
+    # it the request is answered 503 with Retry-After. A statement; a wait for a lock (on
+    # SQLite the busy timeout); a transaction left open doing nothing; and a statement of a
+    # response export, which may legitimately run long on a large set.
+    "SURVEY_DB_STATEMENT_TIMEOUT_MS": 10_000,
+    "SURVEY_DB_LOCK_TIMEOUT_MS": 5_000,
+    "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": 30_000,
+    "SURVEY_DB_EXPORT_STATEMENT_TIMEOUT_MS": 90_000,
     # flask-smorest / OpenAPI
     "API_TITLE": "Survey service for Norwegian municipalities",
     "API_VERSION": "1",
@@ -70,7 +78,19 @@ ENVIRONMENT: dict[str, Any] = {
     "SURVEY_RATE_LIMIT_PER_MINUTE": int,
     "SURVEY_PRECISION_HALF_WIDTH": float,
     "SURVEY_DASHBOARD_ORIGINS": _origin_list,
+    "SURVEY_DB_STATEMENT_TIMEOUT_MS": int,
+    "SURVEY_DB_LOCK_TIMEOUT_MS": int,
+    "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": int,
+    "SURVEY_DB_EXPORT_STATEMENT_TIMEOUT_MS": int,
 }
+
+#: The database timeouts (see ``DEFAULTS``): whole milliseconds, 0 for no limit.
+DATABASE_TIMEOUTS = (
+    "SURVEY_DB_STATEMENT_TIMEOUT_MS",
+    "SURVEY_DB_LOCK_TIMEOUT_MS",
+    "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+    "SURVEY_DB_EXPORT_STATEMENT_TIMEOUT_MS",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -110,6 +130,12 @@ def _complete(app: Flask) -> None:
             f"SURVEY_DASHBOARD_ORIGINS holds {bad[0]!r}, which is not an origin: give a list of "
             "scheme://host[:port], e.g. https://dashboard.bergen.kommune.no"
         )
+    for name in DATABASE_TIMEOUTS:
+        value = app.config[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigurationError(
+                f"{name}={value!r} is not a timeout: give whole milliseconds, or 0 for no limit"
+            )
     if not app.config["SURVEY_DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         db_file = Path(app.instance_path) / "survey.sqlite3"

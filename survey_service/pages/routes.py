@@ -36,6 +36,7 @@ from flask import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from survey_service.db import db
+from survey_service.http_errors import database_fault, retry_later
 from survey_service.instruments import LANGUAGES
 from survey_service.models import Survey
 from survey_service.pages.form import (
@@ -328,6 +329,18 @@ def _message_page(survey: Survey | None, lang: str, status: int, key: str) -> tu
 def _not_found() -> tuple[str, int]:
     g.frame_ancestors = None
     return _message_page(None, language_or_default(request.args.get("lang")), 404, "not_found")
+
+
+@bp.errorhandler(SQLAlchemyError)
+def _database_fault(error: SQLAlchemyError) -> Any:
+    """The database is unavailable or overloaded (``http_errors.database_fault``; anything
+    else is raised again): 503 with ``Retry-After`` and a page in the form's language that
+    asks to try again. The survey is not looked up again: the database is what failed."""
+    database_fault(error)
+    lang = language_or_default(request.values.get("language") or request.values.get("lang"))
+    key = "unavailable_submit" if request.endpoint == "pages.submit_form" else "unavailable"
+    page, status = _message_page(None, lang, 503, key)
+    return page, status, retry_later()
 
 
 # -- withdrawal ------------------------------------------------------------------------------

@@ -308,6 +308,39 @@ TEXTS: dict[str, dict[str, str]] = {
             "submit the form again: the answers you gave are still there."
         ),
     },
+    # -- when the database is unavailable or overloaded (503) -----------------------------
+    "unavailable_title": {
+        "nb": "Tjenesten er ikke tilgjengelig akkurat nå",
+        "nn": "Tenesta er ikkje tilgjengeleg akkurat no",
+        "en": "The service is unavailable right now",
+    },
+    "unavailable_text": {
+        "nb": "Vi har et midlertidig problem. Prøv igjen om litt.",
+        "nn": "Vi har eit mellombels problem. Prøv igjen om ei lita stund.",
+        "en": "We have a temporary problem. Please try again in a little while.",
+    },
+    "unavailable_submit_title": {
+        "nb": "Vi kan ikke ta imot svarene akkurat nå",
+        "nn": "Vi kan ikkje ta imot svara akkurat no",
+        "en": "We cannot receive answers right now",
+    },
+    "unavailable_submit_text": {
+        "nb": (
+            "Vi har et midlertidig problem, og svarene dine er kanskje ikke lagret. Vent litt, "
+            "gå tilbake i nettleseren og send inn skjemaet på nytt: svarene du har gitt, står "
+            "der fortsatt, og de blir lagret bare én gang."
+        ),
+        "nn": (
+            "Vi har eit mellombels problem, og svara dine er kanskje ikkje lagra. Vent litt, "
+            "gå tilbake i nettlesaren og send inn skjemaet på nytt: svara du har gitt, står "
+            "der framleis, og dei blir lagra berre éin gong."
+        ),
+        "en": (
+            "We have a temporary problem, and your answers may not have been saved. Wait a "
+            "moment, go back in your browser and submit the form again: the answers you gave "
+            "are still there, and they will be stored only once."
+        ),
+    },
 }
 
 #: Keys whose Nynorsk may equal the Bokmål (names, shared words); every other key must differ,

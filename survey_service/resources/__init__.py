@@ -4,9 +4,10 @@ fresh :class:`~survey_service.api.Api` per app (the OpenAPI document is built pe
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from survey_service.api import BEARER_AUTH, Api
-from survey_service.http_errors import service_error_response
+from survey_service.http_errors import database_fault_response, service_error_response
 from survey_service.resources import docs, health
 from survey_service.resources.audit.routes import blp as audit
 from survey_service.resources.exports.routes import blp as exports
@@ -20,13 +21,15 @@ from survey_service.services.errors import ServiceError
 
 
 def init_api(app: Flask) -> Api:
-    """Attach a fresh Api to ``app`` with every resource, and map the core's errors."""
+    """Attach a fresh Api to ``app`` with every resource, and map the core's errors and the
+    database's faults."""
     api = Api(app)
     api.spec.components.security_scheme(
         BEARER_AUTH,
         {"type": "http", "scheme": "bearer", "description": "An API key from `keys create`"},
     )
     app.register_error_handler(ServiceError, service_error_response)
+    app.register_error_handler(SQLAlchemyError, database_fault_response)
     health.init_app(app)
     docs.init_app(app)
     api.register_blueprint(municipalities, url_prefix="/api/v1/municipalities")

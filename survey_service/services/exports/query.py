@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from survey_service.database import allow_long_statements
 from survey_service.instruments import Instrument
 from survey_service.models import InstrumentVersion, Municipality, Response, Survey
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers
@@ -92,12 +93,14 @@ def select_surveys(
 
 
 def open_snapshot(engine: Engine) -> Connection:
-    """A connection of its own, in a transaction that sees one consistent snapshot."""
+    """A connection of its own, in a transaction that sees one consistent snapshot, with the
+    long statement timeout of exports (a large set may take long to group and sort)."""
     connection = engine.connect()
     try:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         connection.begin()
+        allow_long_statements(connection)
     except BaseException:
         connection.close()
         raise
