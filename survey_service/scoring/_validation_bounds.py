@@ -26,10 +26,7 @@ def validate_scale(scale: object) -> tuple[float, float] | None:
     )
     if not isinstance(scale, Sequence) or isinstance(scale, str | bytes):
         raise ValueError(message)
-    try:
-        pair = tuple(scale)
-    except TypeError as exc:
-        raise ValueError(message) from exc
+    pair = tuple(scale)
     if len(pair) != 2 or any(
         isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating)
         for v in pair

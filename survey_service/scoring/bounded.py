@@ -49,8 +49,9 @@ def bounded_interval(
 
         (p̂ − μ)² ≤ q² · [(m − 1)·m·v + c·f·μ(1 − μ)] / [(m − 1 + c)·m],
 
-    ``q`` the t quantile. The right side is a quadratic in ``μ`` that is ≤ 0 at ``p̂``, so
-    the set is the interval between the two real roots (clipped to the scale).
+    ``q`` the t quantile. Left side minus right side is a quadratic in ``μ`` with a positive
+    leading coefficient and a value ≤ 0 at ``p̂``, so the set is the interval between its two
+    real roots (clipped to the scale).
     """
     low, high = scale
     span = high - low
