@@ -11,7 +11,9 @@ Conventions shared by all functions:
   ``None`` (``cronbach_alpha``, where α itself is undefined, raises instead).
 * Intervals are t intervals with the design degrees of freedom ``n − 1``; those of
   combinations of independent estimates (:func:`difference_ci`,
-  :func:`mean_of_estimates`) use Welch–Satterthwaite degrees of freedom.
+  :func:`mean_of_estimates`) use Welch–Satterthwaite degrees of freedom. Given the
+  scale's bounds (``scale=(low, high)``), a mean's interval is instead a score
+  interval that stays on the scale and keeps its coverage at small ``n``.
 * Bad input raises :class:`ValueError` quoting the value and what is allowed.
 * :func:`difference_ci` reports ``b − a`` (follow-up minus baseline).
 * :func:`mean_of_estimates` is the unweighted mean of independent estimates (the

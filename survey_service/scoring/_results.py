@@ -56,7 +56,9 @@ class MeanResult:
     standard_error : float or None
         Its standard error; ``None`` when fewer than two values were available.
     confidence_interval : ConfidenceInterval or None
-        ``estimate ± t(df) × standard_error``; ``None`` when fewer than two values.
+        ``estimate ± t(df) × standard_error`` (``interval_method="t"``), or the
+        bounded-scale score interval (``"bounded-score"``); ``None`` when fewer than
+        two values.
     confidence_level : float
         The requested confidence level.
     n : int
@@ -66,11 +68,14 @@ class MeanResult:
     degrees_of_freedom : float or None
         ``n − 1``; ``None`` when fewer than two values.
     method : str
-        ``"srs"`` (unweighted), ``"taylor"`` (weighted, linearisation) or
-        ``"taylor-poststratified"``.
+        The variance: ``"srs"`` (unweighted), ``"taylor"`` (weighted, linearisation),
+        ``"taylor-poststratified"`` or ``"taylor-raked"`` (residuals from the
+        regression on the raking margins).
     design_effect : float
         Kish's design effect due to unequal weighting, ``n / n_effective = 1 + CV²``
         of the weights (``1.0`` when unweighted).
+    interval_method : str
+        ``"t"``, or ``"bounded-score"`` when the scale's bounds were given.
     """
 
     estimate: float
@@ -82,6 +87,7 @@ class MeanResult:
     degrees_of_freedom: float | None
     method: str
     design_effect: float
+    interval_method: str = "t"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
+from ._raking import margin_fit
 from ._results import MeanResult
+from ._validation_bounds import validate_scale
 from ._validation_weighting import validate_from_stats, validate_stats_values
 from .estimates import _mean_result
 
@@ -135,6 +137,7 @@ def mean_ci_from_stats(
     stats: MeanStats,
     *,
     population_size: float | None = None,
+    scale: tuple[float, float] | None = None,
     confidence_level: float = 0.95,
 ) -> MeanResult:
     """:func:`mean_ci` computed from merged :class:`MeanStats`.
@@ -145,6 +148,9 @@ def mean_ci_from_stats(
         Sufficient statistics (e.g. merged over many batches of responses).
     population_size : float, optional
         Population size ``N`` for the finite population correction.
+    scale : (float, float), optional
+        The bounds of the values' scale: the bounded-scale interval of
+        :func:`mean_ci` (the values themselves are not available to check).
     confidence_level : float, default 0.95
         In the open interval (0, 1).
 
@@ -175,6 +181,7 @@ def mean_ci_from_stats(
     .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
     """
     size, level = validate_from_stats(stats.n, stats.sum_w, population_size, confidence_level)
+    bounds = validate_scale(scale)
     estimate = stats.sum_wy / stats.sum_w
     return _mean_result(
         estimate=estimate,
@@ -184,6 +191,7 @@ def mean_ci_from_stats(
         population_size=size,
         confidence_level=level,
         method="taylor" if stats.weighted else "srs",
+        scale=bounds,
     )
 
 
@@ -209,56 +217,109 @@ def _validate_strata_stats(
 def mean_ci_from_strata_stats(
     strata_stats: Mapping[Any, MeanStats],
     *,
+    raking_margins: Mapping[str, Mapping[Any, Any]] | None = None,
     population_size: float | None = None,
+    scale: tuple[float, float] | None = None,
     confidence_level: float = 0.95,
 ) -> MeanResult:
-    """Post-stratified :func:`mean_ci` from one :class:`MeanStats` per post-stratum.
+    """Post-stratified or raked :func:`mean_ci` from one :class:`MeanStats` per stratum.
 
     Parameters
     ----------
     strata_stats : Mapping
         Post-stratum label → sufficient statistics of that post-stratum, computed
-        with the already post-stratified weights. Empty strata (``n == 0``) are
-        ignored.
+        with the already calibrated weights. Empty strata (``n == 0``) are
+        ignored. For raking, a stratum is a joint cell (one category of every
+        margin).
+    raking_margins : Mapping, optional
+        Margin name → (stratum label → that stratum's category of the margin), when
+        the weights were raked on these margins. Every value of a stratum must then
+        carry the same weight (as raking equal base weights gives).
     population_size : float, optional
         Population size ``N`` for the finite population correction.
+    scale : (float, float), optional
+        The bounds of the values' scale: the bounded-scale interval of
+        :func:`mean_ci`.
     confidence_level : float, default 0.95
         In the open interval (0, 1).
 
     Returns
     -------
     MeanResult
-        Equal (up to rounding) to ``mean_ci(values, weights=w, poststrata=labels)``.
+        Equal (up to rounding) to ``mean_ci(values, weights=w, poststrata=labels)``,
+        or with ``raking_margins`` to ``mean_ci(values, weights=w,
+        raking_margins=...)`` on the raw data.
 
     Raises
     ------
     ValueError
-        If the mapping is empty or not a mapping of :class:`MeanStats`, or as
+        If the mapping is empty or not a mapping of :class:`MeanStats`; a stratum
+        has no category of a raking margin or unequal weights; or as
         :func:`mean_ci_from_stats`.
 
     Notes
     -----
-    The variance uses the residuals within post-strata,
+    Post-stratified, the variance uses the residuals within post-strata,
     ``Σ_h Σ_{i∈h} w_i² (y_i − ȳ_h)²`` with ``ȳ_h`` the weighted post-stratum mean,
     which each stratum's sums give directly; the estimate is that of the merged
     statistics. This is the variance of R's ``postStratify`` + ``svymean``.
 
+    Raked, ``ȳ_h`` is replaced by the stratum's fitted value from the regression on
+    the margins' indicators (see :func:`mean_ci`), which needs only each stratum's
+    count and unweighted sum ``Σy = Σwy / w``.
+
     References
     ----------
     .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*.
-           Wiley. Section 7.1.
+           Wiley. Sections 7.1 and 7.4.
     """
     total, size, level = _validate_strata_stats(strata_stats, population_size, confidence_level)
-    ss = 0.0
-    for part in strata_stats.values():
-        if part.n > 0 and part.sum_w > 0:
-            ss += part._sum_sq_resid(part.sum_wy / part.sum_w)
+    bounds = validate_scale(scale)
+    parts = [(key, part) for key, part in strata_stats.items() if part.n > 0 and part.sum_w > 0]
+    centres = [part.sum_wy / part.sum_w for _, part in parts]
+    if raking_margins is not None:
+        centres = _raking_fit(parts, raking_margins)
+    ss = sum(part._sum_sq_resid(c) for (_, part), c in zip(parts, centres, strict=True))
+    linear = sum(part.sum_wy - c * part.sum_w for (_, part), c in zip(parts, centres, strict=True))
     return _mean_result(
         estimate=total.sum_wy / total.sum_w,
         sum_sq_influence=ss / (total.sum_w * total.sum_w),
+        sum_influence=linear / total.sum_w if raking_margins is not None else 0.0,
         n=total.n,
         n_effective=total.sum_w * total.sum_w / total.sum_w2,
         population_size=size,
         confidence_level=level,
-        method="taylor-poststratified",
+        method="taylor-poststratified" if raking_margins is None else "taylor-raked",
+        scale=bounds,
     )
+
+
+def _raking_fit(
+    parts: list[tuple[Any, MeanStats]], raking_margins: Mapping[str, Mapping[Any, Any]]
+) -> list[float]:
+    """Each stratum's fitted value from the regression on the margins (see ``_raking``)."""
+    if not isinstance(raking_margins, Mapping) or not raking_margins:
+        raise ValueError(
+            f"raking_margins must be a non-empty mapping margin -> (stratum -> category); "
+            f"got {raking_margins!r}"
+        )
+    codes: list[NDArray[np.intp]] = []
+    for name, categories in raking_margins.items():
+        missing = [key for key, _ in parts if key not in categories]
+        if missing:
+            raise ValueError(f"raking_margins[{name!r}] has no category for stratum {missing[0]!r}")
+        labels = [str(categories[key]) for key, _ in parts]
+        _, inverse = np.unique(np.array(labels, dtype=object), return_inverse=True)
+        codes.append(np.asarray(inverse, dtype=np.intp).reshape(-1))
+    counts = np.array([float(part.n) for _, part in parts])
+    sums = []
+    for key, part in parts:
+        # Σw² · n = (Σw)² exactly when every weight of the stratum is the same.
+        if abs(part.sum_w2 * part.n - part.sum_w * part.sum_w) > 1e-9 * part.sum_w * part.sum_w:
+            raise ValueError(
+                f"stratum {key!r} has unequal weights; the raking variance from sufficient "
+                f"statistics needs one weight per joint cell of the margins"
+            )
+        sums.append(part.sum_wy * part.n / part.sum_w)
+    fitted = margin_fit(codes, counts, np.array(sums))
+    return [float(f) for f in fitted]

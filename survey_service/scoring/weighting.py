@@ -110,9 +110,9 @@ def rake(
     -----
     Each cycle post-stratifies on each margin in turn (Deming–Stephan). The
     result minimises the raking (multiplicative) distance to the base weights.
-    For the variance, pass the labels of the most important margin (or their
-    cross-classification) as ``poststrata`` to :func:`mean_ci`, which is usually a
-    conservative approximation of the raking variance.
+    For the variance, pass the result as ``weights`` and the same labels as
+    ``raking_margins`` to :func:`mean_ci` (the calibration variance, as R's
+    ``svymean`` on a ``rake()``d design).
 
     References
     ----------

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -59,6 +59,16 @@ class Weighting:
     note: str | None = None
     # margin -> the groups that were pooled, e.g. ("gender", ("male & (unknown)",))
     pooled: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # stratum -> its category of each margin (in ``margins`` order): what the raking variance
+    # regresses on
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def raking_margins(self) -> dict[str, dict[str, str]]:
+        """Margin -> (stratum -> category), for ``scoring.mean_ci_from_strata_stats``."""
+        return {
+            name: {stratum: cats[k] for stratum, cats in self.categories.items()}
+            for k, name in enumerate(self.margins)
+        }
 
 
 def all_alike(n: float, sum_y: float, sum_y2: float) -> bool:
@@ -131,7 +141,12 @@ def weighting(
     except ConvergenceError:
         return unweighted(list(cells), "raking over the margins did not converge; not weighted")
     weights = {cell: float(raked[i] / sizes[i]) for i, cell in enumerate(units)}
-    return Weighting("raked", weights, strata, tuple(names), pooled=pooled_groups)
+    categories = {
+        strata[cell]: tuple(labels[name][i] for name in names) for i, cell in enumerate(units)
+    }
+    return Weighting(
+        "raked", weights, strata, tuple(names), pooled=pooled_groups, categories=categories
+    )
 
 
 def _labels(units: Sequence[str], name: str, margin: Mapping[str, int]) -> list[str]:

@@ -146,19 +146,30 @@ def _staircase(instrument: Instrument, dimensions: list[dict[str, Any]]) -> dict
     }
 
 
+BOUNDED_INTERVAL_TEXT = (
+    "score interval on the figure's bounded scale: on the scale rescaled to 0-1, the means mu "
+    "with (p - mu)^2 <= t(n - 1)^2 [(m - 1) m v + c f mu (1 - mu)] / [(m - 1 + c) m], where p "
+    "is the estimate, v its variance, m the effective n (Kish), f = 1 - n/N and "
+    "c = 200 / (100 + m); it stays on the scale, is never zero-width, and approaches the t "
+    "interval with n - 1 degrees of freedom as n grows (change since the baseline: Welch t)"
+)
+
+
 def _method(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
     weighting = report.weighting
     variance = {
         "none": "srs: s/sqrt(n)",
         "poststratified": "taylor linearisation with post-stratified residuals",
-        "raked": "taylor linearisation with residuals within the margins' cross-classification",
+        "raked": "taylor linearisation with residuals from the regression on the raking "
+        "margins (calibration variance, as R's survey for a raked design)",
     }[weighting.method]
     return {
         "estimator": "mean of person scores (0-100)"
         if weighting.method == "none"
         else ("weighted mean (ratio estimator) of person scores (0-100)"),
         "variance": variance,
-        "interval": "t with n - 1 degrees of freedom",
+        "interval": BOUNDED_INTERVAL_TEXT,
+        "interval_method": "bounded-score",
         "finite_population_correction": survey.population_size is not None,
         "weighting": weighting.method,
         "weighting_margins": list(weighting.margins),

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from survey_service.instruments import Instrument
 from survey_service.models import Survey
 from survey_service.scoring import (
     MeanResult,
@@ -94,7 +95,7 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])
         counts[measure] = int(round(total.n))
-        results[measure] = _estimate(strata, own, survey, rules)
+        results[measure] = _estimate(strata, own, survey, rules, _scale(instrument, measure))
     alpha = {
         rule.dimension: _alpha(cells, rule.dimension, len(rule.item_ids), rules)
         for rule in instrument.scoring.dimensions
@@ -137,11 +138,20 @@ def _weighted(part: calibration.CellStats, weight: float) -> MeanStats:
     )
 
 
+def _scale(instrument: Instrument, measure: str) -> tuple[float, float]:
+    """The bounds of a measure's scores: a dimension's score range, else 0–100."""
+    kind, _, key = measure.partition(":")
+    if kind == "dim":
+        return instrument.scoring.rule(key).score_range
+    return (0.0, 100.0)
+
+
 def _estimate(
     strata: Mapping[str, MeanStats],
     weighting: Weighting,
     survey: Survey,
     rules: Rules,
+    scale: tuple[float, float],
 ) -> MeanResult | None:
     total = sum(strata.values(), MeanStats())
     if total.n == 0:
@@ -151,10 +161,18 @@ def _estimate(
         population = None  # a stale population size must not make the variance negative
     if weighting.method == "none":
         return mean_ci_from_stats(
-            total, population_size=population, confidence_level=rules.confidence_level
+            total,
+            population_size=population,
+            scale=scale,
+            confidence_level=rules.confidence_level,
         )
     return mean_ci_from_strata_stats(
-        dict(strata), population_size=population, confidence_level=rules.confidence_level
+        dict(strata),
+        # Raked weights: the variance of the calibration on the margins, not the joint cells.
+        raking_margins=weighting.raking_margins() if weighting.method == "raked" else None,
+        population_size=population,
+        scale=scale,
+        confidence_level=rules.confidence_level,
     )
 
 

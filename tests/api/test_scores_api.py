@@ -15,6 +15,22 @@ T_975_DF5 = 2.5705818366147395
 T_95_DF5 = 2.015048372669157
 
 
+def bounded_by_hand(points, low, high, *, t, population_size=None):
+    """The bounded-scale score interval, solved by hand: on the 0-1 scale the interval is
+    where (p - mu)^2 = t^2 [(n - 1) n v + c f mu (1 - mu)] / [(n - 1 + c) n], a quadratic
+    in mu (unweighted: m = n)."""
+    n = len(points)
+    units = [(x - low) / (high - low) for x in points]
+    p = sum(units) / n
+    f = 1.0 if population_size is None else 1 - n / population_size
+    v = sum((u - p) ** 2 for u in units) / (n - 1) / n * f
+    c = 200 / (100 + n)
+    k = (n - 1 + c) * n / t**2
+    a, b, const = k + c * f, 2 * k * p + c * f, k * p * p - (n - 1) * n * v
+    root = math.sqrt(b * b - 4 * a * const)
+    return [low + (high - low) * (b + sign * root) / (2 * a) for sign in (-1, 1)]
+
+
 def scores(client, key, survey, **query):
     url = f"/api/v1/surveys/{survey['id']}/scores"
     response = client.get(url, query_string=query, headers=bearer(key))
@@ -50,16 +66,20 @@ def test_small_survey_by_hand(client, admin):
     assert dice["estimate"] == pytest.approx(76.66666666666667, rel=1e-12)
     assert dice["standard_error"] == pytest.approx(se, rel=1e-12)
     assert dice["degrees_of_freedom"] == 5
-    assert dice["confidence_interval"]["low"] == pytest.approx(mean - T_975_DF5 * se, rel=1e-9)
-    assert dice["confidence_interval"]["high"] == pytest.approx(mean + T_975_DF5 * se, rel=1e-9)
+    # The interval knows the 0-100 bounds; it reaches further down than the t interval
+    # (54.04 to 99.29) does, away from the bound.
+    low, high = bounded_by_hand(points, 0, 100, t=T_975_DF5, population_size=40)
+    assert dice["confidence_interval"]["low"] == pytest.approx(low, rel=1e-9)
+    assert dice["confidence_interval"]["high"] == pytest.approx(high, rel=1e-9)
+    assert low < mean - T_975_DF5 * se and high < 100
     assert dice["imprecise"] is True  # half-width ~ 9.8 * 2.57 > 10 points
     assert result["method"]["weighting"] == "none"
     assert result["method"]["finite_population_correction"] is True
+    assert result["method"]["interval_method"] == "bounded-score"
 
     at_90 = by_key(scores(client, admin, survey, confidence_level=0.9)["dimensions"])
-    assert at_90["terningkast"]["confidence_interval"]["low"] == pytest.approx(
-        mean - T_95_DF5 * se, rel=1e-9
-    )
+    low_90, _ = bounded_by_hand(points, 0, 100, t=T_95_DF5, population_size=40)
+    assert at_90["terningkast"]["confidence_interval"]["low"] == pytest.approx(low_90, rel=1e-9)
 
 
 def test_staircase_reliability_and_items(client, admin):
@@ -286,11 +306,21 @@ def test_raked_weights_over_two_margins(client, admin):
     ages = np.array([a for _, a, _ in data], dtype=object)
     values = np.array([(r - 1) * 20.0 for _, _, r in data])
     weights = rake({"gender": genders, "age_band": ages}, margins)
-    cells = np.array([f"{a}|{g}" for g, a, _ in data], dtype=object)
-    reference = mean_ci(values, weights=weights, poststrata=cells)
+    # The calibration variance on the margins (mean_ci is tested against R's svymean on a
+    # rake()d design), not the post-stratification variance on the joint cells.
+    reference = mean_ci(
+        values,
+        weights=weights,
+        raking_margins={"gender": genders, "age_band": ages},
+        scale=(0.0, 100.0),
+    )
     assert result["method"]["weighting"] == "raked"
+    assert "raking margins" in result["method"]["variance"]
     assert figure["estimate"] == pytest.approx(reference.estimate, rel=1e-6)
     assert figure["standard_error"] == pytest.approx(reference.standard_error, rel=1e-6)
+    assert figure["confidence_interval"]["low"] == pytest.approx(
+        reference.confidence_interval.low, rel=1e-6
+    )
     assert figure["design_effect"] > 1.0  # unequal weights cost precision
     assert figure["n_effective"] < 65
 
