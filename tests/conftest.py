@@ -49,6 +49,8 @@ def _test_config(url: str, **extra: Any) -> dict[str, Any]:
         "SURVEY_DATABASE_URL": url,
         "SURVEY_SECRET_KEY": "test-secret",
         "SURVEY_PUBLIC_URL": "http://survey.test",
+        # Every test client is 127.0.0.1: the tests of the limits turn this one on.
+        "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 0,
         **extra,
     }
 
@@ -61,8 +63,12 @@ def app_config() -> dict[str, Any]:
 
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    from survey_service.throttle import shared_counters
+
     app = create_app(_test_config(database_url, **app_config))
     yield app
+    # Each test starts with fresh limits, and no run leaves its counters behind.
+    shared_counters(app).path.unlink(missing_ok=True)
     with app.app_context():
         _clean(app)
         db.engine.dispose()
