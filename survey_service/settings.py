@@ -36,8 +36,9 @@ DEFAULTS: dict[str, Any] = {
     # processes; refused submissions do not count (0: no limit).
     "SURVEY_RATE_LIMIT_PER_MINUTE": 600,
     # Public requests (form views and posts, submissions, withdrawals, survey reads) a minute
-    # per client address before 429, across all the worker processes (0: no limit).
-    "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 60,
+    # per client address before 429, across all the worker processes (0: no limit). A
+    # respondent makes two or three; the staff of a town hall may share one address.
+    "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 120,
     # Reverse proxies of our own in front of the service: the client is this many entries
     # from the right of X-Forwarded-For. 0 ignores the header, which anyone can forge.
     "SURVEY_TRUSTED_PROXIES": 0,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from survey_service.client_address import client_key
 from survey_service.http_errors import abort
@@ -49,7 +49,8 @@ def _per_minute(setting: str) -> int:
 def client_wait() -> float:
     """Count this request against its client; 0, or the seconds it must wait (uncounted)."""
     per_minute = _per_minute("SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE")
-    if per_minute <= 0:
+    # A browser's CORS preflight before a custom front end's POST costs nothing to answer.
+    if per_minute <= 0 or request.method == "OPTIONS":
         return 0.0
     return rate_limit.take_request(
         shared_counters(), client_key(), per_minute=per_minute, now=time.time()
