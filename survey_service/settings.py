@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies of our own in front of the service: the client is this many entries
     # from the right of X-Forwarded-For. 0 ignores the header, which anyone can forge.
     "SURVEY_TRUSTED_PROXIES": 0,
+    # The folder of the file of counters the worker processes share for the limits (only
+    # counters, never an address): /dev/shm when writable, else the temporary directory.
+    "SURVEY_COUNTERS_DIR": None,
     # An interval half-width (0-100 points) above which a score is flagged imprecise.
     "SURVEY_PRECISION_HALF_WIDTH": 10.0,
     # Echo SQL statements (debugging only).
@@ -68,6 +71,7 @@ ENVIRONMENT: dict[str, Any] = {
     "SURVEY_RATE_LIMIT_PER_MINUTE": int,
     "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": int,
     "SURVEY_TRUSTED_PROXIES": int,
+    "SURVEY_COUNTERS_DIR": str,
     "SURVEY_PRECISION_HALF_WIDTH": float,
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 from flask import Flask, current_app, request
 
@@ -33,7 +34,10 @@ def shared_counters(app: Flask | None = None) -> SharedCounters:
     if counters is None:
         secret = app.config["SURVEY_SECRET_KEY"]
         name = segment_name(database_url=app.config["SURVEY_DATABASE_URL"], secret=secret)
-        counters = SharedCounters(name, rate_limit.SHAPES, secret=secret)
+        folder = app.config.get("SURVEY_COUNTERS_DIR")
+        counters = SharedCounters(
+            name, rate_limit.SHAPES, secret=secret, folder=Path(folder) if folder else None
+        )
         app.extensions[_EXTENSION] = counters
     return counters
 

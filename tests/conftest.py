@@ -28,6 +28,16 @@ BACKENDS = ["sqlite", "postgresql"]
 KEPT_TABLES = {"municipality"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def counters_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The limits' shared counters of every app and served process of the run, in the run's
+    temporary folder rather than /dev/shm, where they would outlive it."""
+    folder = tmp_path_factory.mktemp("counters")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SURVEY_COUNTERS_DIR", str(folder))
+        yield
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

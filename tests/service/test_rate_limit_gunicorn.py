@@ -59,13 +59,13 @@ def test_the_client_limit_is_shared_by_all_workers(tmp_path):
         "SURVEY_DATABASE_URL": database_url,
         "SURVEY_SECRET_KEY": SECRET,
         "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": str(LIMIT),
+        "SURVEY_COUNTERS_DIR": str(tmp_path),
     }
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "served.log"
-    segment = SharedCounters(
-        segment_name(database_url=database_url, secret=SECRET), rate_limit.SHAPES, secret=SECRET
-    ).path
+    name = segment_name(database_url=database_url, secret=SECRET)
+    segment = SharedCounters(name, rate_limit.SHAPES, secret=SECRET, folder=tmp_path).path
     with open(log_path, "w") as log:
         command = ["serve", "--port", str(port), "--workers", "3"]
         server = subprocess.Popen(
@@ -84,8 +84,10 @@ def test_the_client_limit_is_shared_by_all_workers(tmp_path):
         finally:
             server.terminate()
             server.wait(timeout=30)
-            segment.unlink(missing_ok=True)
     assert sorted(statuses) == [404] * LIMIT + [429] * (3 * LIMIT)
     output = log_path.read_text()
     assert output.count(" 429 ") == 3 * LIMIT
     assert "127.0.0.1 " not in output.replace(f"http://127.0.0.1:{port}/", "")
+    # The workers' one file of counters, where SURVEY_COUNTERS_DIR says, and no address in it.
+    assert b"127.0.0.1" not in segment.read_bytes()
+    assert bytes([127, 0, 0, 1]) not in segment.read_bytes()
