@@ -8,14 +8,19 @@ settings and the client (``client_address.py``) and answers 429 with ``Retry-Aft
   submissions, withdrawals, public survey reads) from one client a minute;
 * ``SURVEY_RATE_LIMIT_PER_MINUTE``: accepted submissions to one survey a minute.
 
-Both are shared by all the worker processes of the service; 0 turns one off.
+Both are shared by all the worker processes of the service; 0 turns one off. Should the
+shared file be unusable (a full or read-only folder), requests go through uncounted and the
+log says why: the limits guard the service, they must not take it down.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app, request
 
@@ -24,7 +29,10 @@ from survey_service.http_errors import abort
 from survey_service.services import rate_limit
 from survey_service.services.shared_counters import SharedCounters, segment_name
 
+log = logging.getLogger(__name__)
+
 _EXTENSION = "survey_shared_counters"
+T = TypeVar("T")
 
 
 def shared_counters(app: Flask | None = None) -> SharedCounters:
@@ -42,6 +50,15 @@ def shared_counters(app: Flask | None = None) -> SharedCounters:
     return counters
 
 
+def _counted(count: Callable[[SharedCounters], T], *, otherwise: T) -> T:
+    """``count`` on the app's counters, or ``otherwise`` when the file cannot be used."""
+    try:
+        return count(shared_counters())
+    except OSError as exc:  # names the file, never the client
+        log.error("The limits' shared counters cannot be used, nothing is limited: %s", exc)
+        return otherwise
+
+
 def retry_after(wait: float) -> dict[str, str]:
     return {"Retry-After": str(max(1, math.ceil(wait)))}
 
@@ -56,8 +73,12 @@ def client_wait() -> float:
     # A browser's CORS preflight before a custom front end's POST costs nothing to answer.
     if per_minute <= 0 or request.method == "OPTIONS":
         return 0.0
-    return rate_limit.take_request(
-        shared_counters(), client_key(), per_minute=per_minute, now=time.time()
+    key = client_key()
+    return _counted(
+        lambda counters: rate_limit.take_request(
+            counters, key, per_minute=per_minute, now=time.time()
+        ),
+        otherwise=0.0,
     )
 
 
@@ -77,8 +98,11 @@ def survey_wait(public_id: str) -> float:
     per_minute = _per_minute("SURVEY_RATE_LIMIT_PER_MINUTE")
     if per_minute <= 0:
         return 0.0
-    return rate_limit.survey_wait(
-        shared_counters(), public_id, per_minute=per_minute, now=time.time()
+    return _counted(
+        lambda counters: rate_limit.survey_wait(
+            counters, public_id, per_minute=per_minute, now=time.time()
+        ),
+        otherwise=0.0,
     )
 
 
@@ -96,9 +120,16 @@ def check_survey(public_id: str) -> None:
 def count_accepted(public_id: str) -> None:
     """Count a stored submission against the survey's ceiling."""
     if _per_minute("SURVEY_RATE_LIMIT_PER_MINUTE") > 0:
-        rate_limit.count_accepted(shared_counters(), public_id, now=time.time())
+        _counted(
+            lambda counters: rate_limit.count_accepted(counters, public_id, now=time.time()),
+            otherwise=None,
+        )
 
 
 def first_opening(public_id: str) -> bool:
     """True the first time today this client opens the survey's form."""
-    return rate_limit.first_opening(shared_counters(), public_id, client_key(), now=time.time())
+    key = client_key()
+    return _counted(
+        lambda counters: rate_limit.first_opening(counters, public_id, key, now=time.time()),
+        otherwise=True,
+    )

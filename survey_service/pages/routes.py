@@ -6,10 +6,10 @@ status codes are the API's too: a refused form answers 422 (re-rendered with the
 and the problems marked), a survey that is not open or an invitation already used 409, an
 invitation survey without a valid token 403, success 201 (200 for a repeat of the same
 submission), too many requests from the client or submissions to the survey just now 429 with
-``Retry-After`` (``throttle.py``). Opening
-the form answers with the status a submission would get: a closed survey's page is 409, an
-invitation survey opened without a token 403, with a used one 409 - said before the
-respondent spends time on answers that cannot be stored. Every such page is in the language
+``Retry-After`` (``throttle.py``). Opening the form answers with the status a submission
+would get: a closed survey's page is 409, an invitation survey opened without a token 403,
+with a used one 409 - said before the respondent spends time on answers that cannot be
+stored. Every such page is in the language
 of the form.
 
 Privacy: no cookies (the blueprint strips any ``Set-Cookie``), nothing about the browser is

@@ -107,3 +107,21 @@ def test_the_same_client_counts_once_per_survey_not_once_overall(app, client, ad
     for survey in (first, second, first, second):
         assert get_form(client, survey, address=CLIENT).status_code == 200
     assert opened(app) == 2
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "SURVEY_COUNTERS_DIR": "/nonexistent/counters",
+            "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 1,
+        }
+    ],
+)
+def test_unusable_counters_limit_nothing_and_break_nothing(app, client, admin, caplog):
+    survey = open_survey(client, admin)
+    for _ in range(3):
+        assert get_form(client, survey, address=CLIENT).status_code == 200
+    assert opened(app) == 3  # every opening counts, as if there were no "seen" set
+    assert "cannot be used, nothing is limited" in caplog.text
+    assert CLIENT not in caplog.text
