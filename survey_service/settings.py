@@ -34,8 +34,19 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # The public base URL used in links handed out (form links, embed snippets).
     "SURVEY_PUBLIC_URL": "http://127.0.0.1:8000",
-    # Submissions a minute per survey and worker process before 429 (0: no limit).
+    # Accepted submissions a minute per survey before 429, counted across all the worker
+    # processes; refused submissions do not count (0: no limit).
     "SURVEY_RATE_LIMIT_PER_MINUTE": 600,
+    # Public requests (form views and posts, submissions, withdrawals, survey reads) a minute
+    # per client address before 429, across all the worker processes (0: no limit). A
+    # respondent makes two or three; the staff of a town hall may share one address.
+    "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 120,
+    # Reverse proxies of our own in front of the service: the client is this many entries
+    # from the right of X-Forwarded-For. 0 ignores the header, which anyone can forge.
+    "SURVEY_TRUSTED_PROXIES": 0,
+    # The folder of the file of counters the worker processes share for the limits (only
+    # counters, never an address): /dev/shm when writable, else the temporary directory.
+    "SURVEY_COUNTERS_DIR": None,
     # An interval half-width (0-100 points) above which a score is flagged imprecise.
     "SURVEY_PRECISION_HALF_WIDTH": 10.0,
     # Origins of dashboards that may read scores from a browser (CORS), e.g.
@@ -76,6 +87,9 @@ ENVIRONMENT: dict[str, Any] = {
     "SURVEY_PUBLIC_URL": str,
     "SURVEY_MAX_CONTENT_LENGTH": int,
     "SURVEY_RATE_LIMIT_PER_MINUTE": int,
+    "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": int,
+    "SURVEY_TRUSTED_PROXIES": int,
+    "SURVEY_COUNTERS_DIR": str,
     "SURVEY_PRECISION_HALF_WIDTH": float,
     "SURVEY_DASHBOARD_ORIGINS": _origin_list,
     "SURVEY_DB_STATEMENT_TIMEOUT_MS": int,

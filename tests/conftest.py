@@ -28,6 +28,16 @@ BACKENDS = ["sqlite", "postgresql"]
 KEPT_TABLES = {"municipality"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def counters_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The limits' shared counters of every app and served process of the run, in the run's
+    temporary folder rather than /dev/shm, where they would outlive it."""
+    folder = tmp_path_factory.mktemp("counters")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SURVEY_COUNTERS_DIR", str(folder))
+        yield
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -49,6 +59,8 @@ def _test_config(url: str, **extra: Any) -> dict[str, Any]:
         "SURVEY_DATABASE_URL": url,
         "SURVEY_SECRET_KEY": "test-secret",
         "SURVEY_PUBLIC_URL": "http://survey.test",
+        # Every test client is 127.0.0.1: the tests of the limits turn this one on.
+        "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 0,
         **extra,
     }
 
@@ -61,8 +73,12 @@ def app_config() -> dict[str, Any]:
 
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    from survey_service.throttle import shared_counters
+
     app = create_app(_test_config(database_url, **app_config))
     yield app
+    # Each test starts with fresh limits, and no run leaves its counters behind.
+    shared_counters(app).path.unlink(missing_ok=True)
     with app.app_context():
         _clean(app)
         db.engine.dispose()

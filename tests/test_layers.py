@@ -22,10 +22,13 @@ WEB_EDGE = (
     "auth",
     "access_log",
     "cli",
+    "client_address",
+    "cors",
     "db",
     "http_errors",
     "pages",
     "resources",
+    "security_headers",
     "settings",
     "throttle",
 )

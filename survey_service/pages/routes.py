@@ -5,10 +5,11 @@ Server-rendered and usable without JavaScript. A submission goes through
 status codes are the API's too: a refused form answers 422 (re-rendered with the answers kept
 and the problems marked), a survey that is not open or an invitation already used 409, an
 invitation survey without a valid token 403, success 201 (200 for a repeat of the same
-submission), too many submissions to the survey just now 429 with ``Retry-After``. Opening
-the form answers with the status a submission would get: a closed survey's page is 409, an
-invitation survey opened without a token 403, with a used one 409 - said before the
-respondent spends time on answers that cannot be stored. Every such page is in the language
+submission), too many requests from the client or submissions to the survey just now 429 with
+``Retry-After`` (``throttle.py``). Opening the form answers with the status a submission
+would get: a closed survey's page is 409, an invitation survey opened without a token 403,
+with a used one 409 - said before the respondent spends time on answers that cannot be
+stored. Every such page is in the language
 of the form.
 
 Privacy: no cookies (the blueprint strips any ``Set-Cookie``), nothing about the browser is
@@ -58,7 +59,13 @@ from survey_service.services.errors import (
 )
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import find_by_public_id
-from survey_service.throttle import retry_after, wait_seconds
+from survey_service.throttle import (
+    client_wait,
+    count_accepted,
+    first_opening,
+    retry_after,
+    survey_wait,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +125,9 @@ def embed_js() -> Response:
 @bp.get("/s/<public_id>")
 def form(public_id: str) -> Any:
     survey = _find(public_id)
+    busy = _client_busy(survey)
+    if busy is not None:
+        return busy
     if survey is None:
         return _not_found()
     lang = language_or_default(request.args.get("lang"), survey.default_language)
@@ -128,26 +138,26 @@ def form(public_id: str) -> Any:
     except ServiceError as exc:
         return _message_page(survey, lang, *_refusal(exc))
     page = _form_page(survey, lang, token=token, submission_id=str(uuid.uuid4()))
-    _count_opened(survey.id)
+    _count_opened(survey)
     return page, 200
 
 
 @bp.post("/s/<public_id>")
 def submit_form(public_id: str) -> Any:
     survey = _find(public_id)
+    busy = _client_busy(survey)
+    if busy is not None:
+        return busy
     if survey is None:
         return _not_found()
-    lang = language_or_default(
-        request.form.get("language") or request.args.get("lang"), survey.default_language
-    )
+    lang = _language(survey)
     token = request.form.get("token") or None
     g.frame_ancestors = survey.embed_origins
     submission_id = _submission_id(request.form.get("submission_id"))
 
-    wait = wait_seconds(survey.public_id)  # the same per-survey bucket as the JSON API's
+    wait = survey_wait(survey.public_id)  # the same ceiling as the JSON API's
     if wait > 0:
-        page, status = _message_page(survey, lang, 429, "busy")
-        return page, status, retry_after(wait)
+        return _busy_page(survey, wait)
 
     instrument = as_instrument(survey.instrument_version)
     answers = read_answers(request.form, instrument, survey.audience)
@@ -183,11 +193,34 @@ def submit_form(public_id: str) -> Any:
         db.session.rollback()
         return _message_page(survey, lang, *_refusal(exc))
     db.session.commit()
+    if receipt.created:
+        count_accepted(survey.public_id)
     return _thanks_page(survey, lang, receipt), 201 if receipt.created else 200
 
 
 def _find(public_id: str) -> Survey | None:
     return find_by_public_id(db.session, public_id)
+
+
+def _language(survey: Survey | None) -> str:
+    """The form's language: the one posted, else asked for in the address, else the survey's."""
+    asked = request.form.get("language") or request.args.get("lang")
+    return language_or_default(asked, survey.default_language if survey else None)
+
+
+def _busy_page(survey: Survey | None, wait: float) -> tuple[str, int, dict[str, str]]:
+    """The "many are answering" page, in the form's language, with ``Retry-After``; after a
+    submission it says the answers are not saved and how to send them again."""
+    g.frame_ancestors = survey.embed_origins if survey is not None else None
+    key = "busy" if request.method == "POST" and survey is not None else "busy_wait"
+    page, status = _message_page(survey, _language(survey), 429, key)
+    return page, status, retry_after(wait)
+
+
+def _client_busy(survey: Survey | None) -> tuple[str, int, dict[str, str]] | None:
+    """Count the request against its client: the busy page above the limit, else None."""
+    wait = client_wait()
+    return _busy_page(survey, wait) if wait > 0 else None
 
 
 def _submission_id(raw: str | None) -> str:
@@ -212,8 +245,12 @@ def _refusal(error: ServiceError) -> tuple[int, str]:
     raise error
 
 
-def _count_opened(survey_id: int) -> None:
-    """Count the opening; a failure here must never cost the respondent the form."""
+def _count_opened(survey: Survey) -> None:
+    """Count the opening, once a day per client (so reloading the form, or a script fetching
+    it, does not inflate "started"); a failure must never cost the respondent the form."""
+    if not first_opening(survey.public_id):
+        return
+    survey_id = survey.id
     try:
         # End the read transaction first: on SQLite a GET's transaction is deferred, and
         # upgrading a read snapshot to a write can fail at once where a fresh write waits.
@@ -352,6 +389,9 @@ def withdraw() -> Any:
     context = _common(None, lang)
     t = context["t"]
     code, error, done, status = "", None, False, 200
+    busy = _client_busy(None) if request.method == "POST" else None
+    if busy is not None:
+        return busy
     if request.method == "POST":
         code = (request.form.get("receipt") or "").strip()[:64]
         if not code:

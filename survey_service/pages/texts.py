@@ -341,6 +341,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "are still there, and they will be stored only once."
         ),
     },
+    # The same, where nothing has been answered yet (opening the form, a withdrawal).
+    "busy_wait_title": {
+        "nb": "Mange svarer akkurat nå",
+        "nn": "Mange svarer akkurat no",
+        "en": "Many people are answering right now",
+    },
+    "busy_wait_text": {
+        "nb": "Vent litt, og last inn siden på nytt.",
+        "nn": "Vent litt, og last inn sida på nytt.",
+        "en": "Wait a moment, then load the page again.",
+    },
 }
 
 #: Keys whose Nynorsk may equal the Bokmål (names, shared words); every other key must differ,

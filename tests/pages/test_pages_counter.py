@@ -1,4 +1,5 @@
-"""The form counter: every opening of the form counts once, under load, and never breaks it."""
+"""The form counter: every client's opening of the form counts once, under load, and never
+breaks it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from survey_service.db import db
 from survey_service.models import FormCounter
 from survey_service.services import form_counter
 
-from helpers import bearer, open_survey
+from helpers import answers_for, bearer, open_survey, submit
 
 
 def opened(app) -> int:
@@ -24,8 +25,9 @@ def test_concurrent_openings_all_count(app, client, admin):
     survey = open_survey(client, admin)
     url = f"/s/{survey['public_id']}"
 
-    def open_form(_: int) -> int:
-        response = app.test_client().get(url)
+    def open_form(number: int) -> int:
+        # Forty people: a client opening the form again counts once (test_rate_limit_pages).
+        response = app.test_client().get(url, environ_base={"REMOTE_ADDR": f"10.1.0.{number}"})
         response.close()
         return response.status_code
 
@@ -65,7 +67,10 @@ def test_pages_that_are_not_the_form_do_not_count(app, client, admin):
 def test_too_many_submissions_get_a_page_not_json(client, admin):
     survey = open_survey(client, admin)
     url = f"/s/{survey['public_id']}?lang=en"
-    client.post(url, data={"language": "en"})
+    # Only accepted submissions count against the survey's ceiling: a refused one does not.
+    assert client.post(url, data={"language": "en"}).status_code == 422
+    accepted = submit(client, survey, answers_for("omdommetrappen"))
+    assert accepted.status_code == 201
     response = client.post(url, data={"language": "en"})
     assert response.status_code == 429
     assert response.mimetype == "text/html"

@@ -21,11 +21,13 @@ from survey_service.resources.public.schemas import (
 from survey_service.services import submission
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import accepting_responses, find_by_public_id
-from survey_service.throttle import check_rate
+from survey_service.throttle import check_client, check_survey, count_accepted
 
 blp = Blueprint(
     "public", __name__, description="For respondents and custom front ends; no API key needed."
 )
+# Every public request costs work: each counts against its client's limit (429 above it).
+blp.before_request(check_client)
 
 
 def find_public(public_id: str) -> Survey:
@@ -58,6 +60,7 @@ class PublicSurvey(MethodView):
     @blp.arguments(PublicQuerySchema, location="query")
     @blp.response(200, PublicSurveySchema)
     @blp.alt_response(404, description="No survey has this public id")
+    @blp.alt_response(429, description="Too many requests from this client just now")
     def get(self, query: dict[str, Any], public_id: str) -> Any:
         """Get a survey's questionnaire in one language (`?lang=nb|nn|en`)"""
         return questionnaire(find_public(public_id), query.get("lang"))
@@ -71,7 +74,7 @@ class Responses(MethodView):
     @blp.alt_response(403, description="Invitation survey without a valid token")
     @blp.alt_response(404, description="No survey has this public id")
     @blp.alt_response(409, description="Survey not open, or the invitation is used")
-    @blp.alt_response(429, description="Too many responses to this survey just now")
+    @blp.alt_response(429, description="Too many requests from this client or to this survey")
     def post(self, data: dict[str, Any], public_id: str) -> Any:
         """Submit a response
 
@@ -79,7 +82,7 @@ class Responses(MethodView):
         stores nothing new. The response is stored whole or not at all.
         """
         survey = find_public(public_id)
-        check_rate(survey.public_id)
+        check_survey(survey.public_id)
         # A refusal raises: it becomes the error payload at the edge, and nothing is kept.
         receipt = submission.submit(
             db.session,
@@ -89,6 +92,8 @@ class Responses(MethodView):
             min_n=current_app.config["SURVEY_MIN_N"],
         )
         db.session.commit()
+        if receipt.created:
+            count_accepted(survey.public_id)
         body = {
             "receipt": receipt.code,
             # Where to POST {"receipt": ...}: the code travels in the body, never in a URL.
@@ -103,6 +108,7 @@ class Withdrawals(MethodView):
     @blp.arguments(WithdrawalSchema)
     @blp.response(204)
     @blp.alt_response(404, description="No response has this receipt")
+    @blp.alt_response(429, description="Too many requests from this client just now")
     def post(self, data: dict[str, Any]) -> None:
         """Withdraw a response: the receipt code in the body
 
@@ -116,6 +122,7 @@ class Withdrawals(MethodView):
 class Withdrawal(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No response has this receipt")
+    @blp.alt_response(429, description="Too many requests from this client just now")
     def delete(self, receipt: str) -> None:
         """Withdraw a response with its receipt code in the path (prefer POST /withdrawals)
 
