@@ -86,3 +86,18 @@ class CodebookSchema(Schema):
         metadata={"description": "how each export format writes text cells (CSV: formula escaping)"}
     )
     disclosure_control = ma.fields.Dict()
+
+
+class DataPackageSchema(Schema):
+    """``format=datapackage``: a Frictionless Data Package (``datapackage.json``) whose one
+    resource is the CSV export, with its Table Schema; the codebook under ``x-codebook``."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    profile = ma.fields.String(metadata={"example": "tabular-data-package"})
+    name = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    resources = ma.fields.List(ma.fields.Dict())
+    x_codebook = ma.fields.Dict(data_key="x-codebook")
