@@ -31,7 +31,7 @@ def test_the_openapi_document_says_a_change_needs_a_field(client):
 
 
 def test_an_export_named_after_any_period_has_a_header_a_server_can_send(client, admin):
-    period = "\U000a238a1\u00f8\"x"
+    period = '\U000a238a1\u00f8"x'
     response = client.get(
         "/api/v1/exports/responses",
         query_string={"instrument": "omdommetrappen", "period": period},
