@@ -8,6 +8,9 @@ from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
+from apispec import BasePlugin
+from flask_smorest.error_handler import ErrorSchema
+from flask_smorest.pagination import PaginationMetadataSchema
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
 from werkzeug.exceptions import MethodNotAllowed
@@ -58,18 +61,38 @@ def _refuse_body(problem: str) -> NoReturn:
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
+def error_doc(description: str, **extra: Any) -> dict[str, Any]:
+    """An error response as flask-smorest documents one: the JSON error payload."""
+    return {"schema": ErrorSchema, "description": description, "content_type": None, **extra}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def error(self, status: int, description: str) -> Callable[[Callable[..., Any]], Any]:
+        """Document an error answer of a view: the JSON error payload with ``status``."""
+        return self.alt_response(status, schema=ErrorSchema, description=description)
 
     def requires(self, *roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Let only callers whose key has one of ``roles`` in; document it in OpenAPI."""
 
         def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
             wrapped = require_roles(*roles)(func)
-            wrapped = self.alt_response(401, description="Missing or unknown API key")(wrapped)
             wrapped = self.alt_response(
-                403, description=f"The key's role is not one of: {', '.join(roles)}"
+                401,
+                schema=ErrorSchema,
+                description="Missing, malformed, unknown, revoked or expired API key",
+                headers={"WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}}},
             )(wrapped)
+            wrapped = self.error(403, f"The key's role is not one of: {', '.join(roles)}")(wrapped)
             documented: Callable[..., Any] = self.doc(security=[{BEARER_AUTH: []}])(wrapped)
             return documented
 
@@ -88,8 +111,59 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    @staticmethod
+    def _prepare_response_doc(
+        doc: Any, doc_info: Any, *, api: Any, spec: Any, **kwargs: Any
+    ) -> Any:
+        """Document, on every operation, the errors any request may meet: 503 while the
+        database is unavailable or overloaded, and 413 for a body over the size limit."""
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        responses.setdefault(503, []).append(
+            error_doc(
+                "The database is unavailable or overloaded: try again after `Retry-After` seconds",
+                headers=_RETRY_AFTER,
+            )
+        )
+        if "requestBody" in doc:
+            responses.setdefault(413, []).append(
+                error_doc("The body is larger than the limit (SURVEY_MAX_CONTENT_LENGTH)")
+            )
+        return flask_smorest.Blueprint._prepare_response_doc(
+            doc, doc_info, api=api, spec=spec, **kwargs
+        )
+
+
+class SchemaRulesPlugin(BasePlugin):
+    """Schema-level JSON Schema keywords that marshmallow cannot say, from the schema's
+    ``Meta.openapi`` (e.g. ``{"minProperties": 1}`` for "send at least one field")."""
+
+    def schema_helper(self, name: str, definition: Any, **kwargs: Any) -> dict[str, Any] | None:
+        schema = kwargs.get("schema")
+        meta = getattr(schema, "Meta", None)
+        rules = getattr(meta, "openapi", None)
+        return dict(rules) if rules else None
+
 
 class Api(flask_smorest.Api):
+    def _init_spec(self, *, extra_plugins: Any = None, **kwargs: Any) -> None:
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), SchemaRulesPlugin()], **kwargs)
+
+    # Each operation lists the statuses it can answer; no catch-all "default" response, so
+    # a client (and the fuzz test) can rely on the list being complete.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_pagination_header(self) -> None:
+        """``X-Pagination`` holds JSON, which an OpenAPI header describes with ``content``
+        (a header ``schema`` of type object would mean ``key,value,...`` text)."""
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata as a JSON object",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
+
     def handle_http_exception(self, error: Any) -> Any:
         """Every error is ``{code, status, message[, errors]}``: ``message`` always present."""
         payload, code, headers = super().handle_http_exception(error)

@@ -6,9 +6,11 @@ An unknown instrument or version is a 404 (a failed lookup), like everywhere els
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+from urllib.parse import quote
 
-from flask import Response, current_app
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 
 from survey_service.api import Blueprint, abort
@@ -18,10 +20,12 @@ from survey_service.instruments import RESPONDENT_ATTRIBUTES
 from survey_service.resources.exports.schemas import (
     CodebookQuerySchema,
     CodebookSchema,
+    DataPackageSchema,
     ExportQuerySchema,
 )
 from survey_service.services import exports
 from survey_service.services.exports import codebook as codebooks
+from survey_service.services.exports.formats import FORMATS
 from survey_service.services.exports.layout import layout
 from survey_service.services.instrument_catalog import as_instrument
 
@@ -34,21 +38,69 @@ blp = Blueprint(
 
 ANALYSTS = ("admin", "analyst")
 
+_COUNT = {"type": "integer", "minimum": 0}
 _HEADERS = {
-    "X-Export-Id": {"description": "random id of this export (also in the audit log)"},
-    "X-Export-Rows": {"description": "rows in the export"},
-    "X-Export-Generalised-Rows": {"description": "rows whose quasi-identifiers were coarsened"},
-    "X-Export-Suppressed-Rows": {"description": "rows left out: their class could not reach k"},
-    "X-Export-Excluded-Surveys": {"description": "surveys left out: fewer than k responses"},
-    "X-Export-Min-N": {"description": "k of k-anonymity (SURVEY_MIN_N)"},
-    "X-Export-Disclosure": {"description": "what disclosure control did, as compact JSON"},
+    "X-Export-Id": {
+        "description": "random id of this export (also in the audit log)",
+        "schema": {"type": "string"},
+    },
+    "X-Export-Rows": {"description": "rows in the export", "schema": _COUNT},
+    "X-Export-Generalised-Rows": {
+        "description": "rows whose quasi-identifiers were coarsened",
+        "schema": _COUNT,
+    },
+    "X-Export-Suppressed-Rows": {
+        "description": "rows left out: their class could not reach k",
+        "schema": _COUNT,
+    },
+    "X-Export-Excluded-Surveys": {
+        "description": "surveys left out: fewer than k responses",
+        "schema": _COUNT,
+    },
+    "X-Export-Min-N": {"description": "k of k-anonymity (SURVEY_MIN_N)", "schema": _COUNT},
+    "X-Export-Disclosure": {
+        "description": "what disclosure control did, as compact JSON",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
 }
+
+_FILE = {"type": "string", "format": "binary"}
+_CODEBOOK = (
+    "The codebook: JSON (format=json), a Frictionless datapackage.json (format=datapackage), "
+    "or a Markdown document for people (format=markdown)"
+)
+_TEXT = {"type": "string"}
+
+
+def _export_content_types(func: Any) -> Any:
+    """Document every content type of an export: each format's, and a zip for bundle=zip."""
+    types = sorted({f.mimetype for f in FORMATS.values()} | {"application/zip"})
+    for content_type in types:
+        schema = _TEXT if content_type.startswith("text/") else _FILE
+        func = blp.alt_response(
+            200,
+            schema=schema,
+            content_type=content_type,
+            description="The response set, streamed as an attachment: csv (text/csv), jsonl, "
+            "parquet, sav, or a zip with the codebook when bundle=zip",
+            headers=_HEADERS,
+            success=True,
+        )(func)
+    return func
+
+
+def attachment(filename: str) -> str:
+    """``Content-Disposition`` for a file whose name holds the caller's filters (any text):
+    an ASCII name for every client, and the exact name in UTF-8 (RFC 6266) for those that
+    read it. A header cannot carry the raw text: a server refuses it, or a quote ends it."""
+    fallback = re.sub(r"[^A-Za-z0-9._+-]", "_", filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _download_headers(prepared: exports.PreparedExport) -> dict[str, str]:
     """The attachment's name and what disclosure control did (see ``_HEADERS``)."""
     return {
-        "Content-Disposition": f'attachment; filename="{prepared.filename}"',
+        "Content-Disposition": attachment(prepared.filename),
         "X-Export-Id": prepared.export_id,
         "X-Export-Rows": str(prepared.rows),
         "X-Export-Generalised-Rows": str(prepared.generalised_rows),
@@ -73,14 +125,8 @@ def _free_text_allowed(query: dict[str, Any]) -> None:
 class ResponsesExport(MethodView):
     @blp.requires(*ANALYSTS)
     @blp.arguments(ExportQuerySchema, location="query")
-    @blp.response(
-        200,
-        description="The response set, streamed as an attachment (csv, jsonl, parquet, sav, or "
-        "a zip with the codebook when bundle=zip)",
-        content_type="application/octet-stream",
-        headers=_HEADERS,
-    )
-    @blp.alt_response(404, description="No such instrument or version")
+    @_export_content_types
+    @blp.error(404, "No such instrument or version")
     def get(self, query: dict[str, Any]) -> Any:
         """Export the anonymised responses of an instrument version
 
@@ -135,8 +181,20 @@ def _export_request(query: dict[str, Any]) -> exports.ExportRequest:
 class Codebook(MethodView):
     @blp.requires(*ANALYSTS)
     @blp.arguments(CodebookQuerySchema, location="query")
-    @blp.response(200, CodebookSchema)
-    @blp.alt_response(404, description="No such instrument or version")
+    @blp.alt_response(
+        200,
+        schema={"anyOf": [CodebookSchema, DataPackageSchema]},
+        description=_CODEBOOK,
+        success=True,
+    )
+    @blp.alt_response(
+        200,
+        schema=_TEXT,
+        content_type="text/markdown",
+        description=_CODEBOOK,
+        success=True,
+    )
+    @blp.error(404, "No such instrument or version")
     def get(self, query: dict[str, Any]) -> Any:
         """What every exported column means
 
@@ -178,4 +236,4 @@ class Codebook(MethodView):
                 mimetype="application/json",
                 headers={"Content-Disposition": 'inline; filename="datapackage.json"'},
             )
-        return codebooks.codebook(export_layout, k=k)
+        return jsonify(CodebookSchema().dump(codebooks.codebook(export_layout, k=k)))

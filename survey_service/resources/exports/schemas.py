@@ -94,3 +94,21 @@ class CodebookSchema(Schema):
         metadata={"description": "how each export format writes text cells (CSV: formula escaping)"}
     )
     disclosure_control = ma.fields.Dict()
+
+
+class DataPackageSchema(Schema):
+    """``format=datapackage``: a Frictionless Data Package (``datapackage.json``) whose one
+    resource is the CSV export, with its Table Schema; the codebook under ``x-codebook``."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    schema_profile = ma.fields.String(
+        data_key="$schema",
+        metadata={"example": "https://datapackage.org/profiles/2.0/datapackage.json"},
+    )
+    name = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    resources = ma.fields.List(ma.fields.Dict())
+    x_codebook = ma.fields.Dict(data_key="x-codebook")

@@ -74,7 +74,7 @@ class Instruments(MethodView):
     @blp.arguments(InstrumentDefinitionSchema)
     @blp.response(201, InstrumentVersionSchema)
     @blp.alt_response(200, schema=InstrumentVersionSchema, description="Already published")
-    @blp.alt_response(409, description="The version exists with different content")
+    @blp.error(409, "The version exists with different content")
     def post(self, definition: dict[str, Any]) -> Any:
         """Publish an instrument or a new version of one
 
@@ -97,7 +97,7 @@ class Instruments(MethodView):
 class InstrumentByKey(MethodView):
     @blp.arguments(LanguageQuerySchema, location="query")
     @blp.response(200, InstrumentVersionSchema)
-    @blp.alt_response(404, description="No instrument with this key")
+    @blp.error(404, "No instrument with this key")
     def get(self, query: dict[str, Any], key: str) -> Any:
         """Get the newest version of an instrument
 
@@ -114,7 +114,7 @@ class InstrumentByKey(MethodView):
 class InstrumentVersionByNumber(MethodView):
     @blp.arguments(LanguageQuerySchema, location="query")
     @blp.response(200, InstrumentVersionSchema)
-    @blp.alt_response(404, description="No such instrument version")
+    @blp.error(404, "No such instrument version")
     def get(self, query: dict[str, Any], key: str, version: str) -> Any:
         """Get one version of an instrument"""
         found = catalog.find_version(db.session, key, version)

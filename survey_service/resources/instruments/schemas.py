@@ -9,8 +9,10 @@ from survey_service.resources.schemas import Schema
 class InstrumentDefinitionSchema(ma.Schema):
     """An instrument definition in the format of ``survey_service/instruments/FORMAT.md``.
 
-    Only the envelope is checked here; the definition's own validation reports every
-    problem with its path (``item[3].text.nn``) in ``errors``.
+    Only the envelope is described here; the whole definition is validated against the
+    format (texts in nb, nn and en, items, scales, dimensions, scoring), and a definition
+    that breaks it is refused with 422 and every problem with its path (``item[3].text.nn``)
+    in ``errors``.
     """
 
     class Meta:

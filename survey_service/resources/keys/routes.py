@@ -41,7 +41,7 @@ class Keys(MethodView):
     @blp.requires("admin")
     @blp.arguments(KeyCreateSchema)
     @blp.response(201, CreatedKeySchema)
-    @blp.alt_response(422, description="The role, municipality or expiry is not valid")
+    @blp.error(422, "The role, municipality or expiry is not valid")
     def post(self, data: dict[str, Any]) -> Any:
         """Create an API key
 
@@ -65,7 +65,7 @@ class Keys(MethodView):
 class KeyByPrefix(MethodView):
     @blp.requires("admin")
     @blp.response(204)
-    @blp.alt_response(404, description="No key has this prefix")
+    @blp.error(404, "No key has this prefix")
     def delete(self, prefix: str) -> None:
         """Revoke an API key
 

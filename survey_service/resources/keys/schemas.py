@@ -15,7 +15,11 @@ class KeyCreateSchema(Schema):
     municipality = municipality_number(
         load_default=None,
         allow_none=True,
-        metadata={"description": "the kommunenummer a municipality key is bound to"},
+        metadata={
+            "description": "the kommunenummer a municipality key is bound to: required for a "
+            "municipality key and refused for any other role; must be a municipality that "
+            "exists (422 otherwise)"
+        },
     )
     name = ma.fields.String(
         load_default="",
@@ -27,8 +31,8 @@ class KeyCreateSchema(Schema):
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "when the key stops working (in the future, with a time zone); "
-            "without it the key works until it is revoked"
+            "description": "when the key stops working: in the future, with a time zone (422 "
+            "otherwise); without it the key works until it is revoked"
         },
     )
 

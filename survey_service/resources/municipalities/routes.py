@@ -40,7 +40,7 @@ class Municipalities(MethodView):
 @blp.route("/<string:number>")
 class MunicipalityByNumber(MethodView):
     @blp.response(200, MunicipalitySchema)
-    @blp.alt_response(404, description="No municipality has this number")
+    @blp.error(404, "No municipality has this number")
     def get(self, number: str) -> Any:
         """Get one municipality by its kommunenummer"""
         municipality = db.session.get(Municipality, number)

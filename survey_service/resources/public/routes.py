@@ -59,8 +59,8 @@ def questionnaire(survey: Survey, lang: str | None) -> dict[str, Any]:
 class PublicSurvey(MethodView):
     @blp.arguments(PublicQuerySchema, location="query")
     @blp.response(200, PublicSurveySchema)
-    @blp.alt_response(404, description="No survey has this public id")
-    @blp.alt_response(429, description="Too many requests from this client just now")
+    @blp.error(404, "No survey has this public id")
+    @blp.error(429, "Too many requests from this client just now")
     def get(self, query: dict[str, Any], public_id: str) -> Any:
         """Get a survey's questionnaire in one language (`?lang=nb|nn|en`)"""
         return questionnaire(find_public(public_id), query.get("lang"))
@@ -71,10 +71,10 @@ class Responses(MethodView):
     @blp.arguments(SubmissionSchema)
     @blp.response(201, ReceiptSchema)
     @blp.alt_response(200, schema=ReceiptSchema, description="A retry: the first receipt")
-    @blp.alt_response(403, description="Invitation survey without a valid token")
-    @blp.alt_response(404, description="No survey has this public id")
-    @blp.alt_response(409, description="Survey not open, or the invitation is used")
-    @blp.alt_response(429, description="Too many requests from this client or to this survey")
+    @blp.error(403, "Invitation survey without a valid token")
+    @blp.error(404, "No survey has this public id")
+    @blp.error(409, "Survey not open, or the invitation is used")
+    @blp.error(429, "Too many requests from this client or to this survey")
     def post(self, data: dict[str, Any], public_id: str) -> Any:
         """Submit a response
 
@@ -107,8 +107,8 @@ class Responses(MethodView):
 class Withdrawals(MethodView):
     @blp.arguments(WithdrawalSchema)
     @blp.response(204)
-    @blp.alt_response(404, description="No response has this receipt")
-    @blp.alt_response(429, description="Too many requests from this client just now")
+    @blp.error(404, "No response has this receipt")
+    @blp.error(429, "Too many requests from this client just now")
     def post(self, data: dict[str, Any]) -> None:
         """Withdraw a response: the receipt code in the body
 
@@ -121,8 +121,8 @@ class Withdrawals(MethodView):
 @blp.route("/responses/<string:receipt>")
 class Withdrawal(MethodView):
     @blp.response(204)
-    @blp.alt_response(404, description="No response has this receipt")
-    @blp.alt_response(429, description="Too many requests from this client just now")
+    @blp.error(404, "No response has this receipt")
+    @blp.error(429, "Too many requests from this client just now")
     def delete(self, receipt: str) -> None:
         """Withdraw a response with its receipt code in the path (prefer POST /withdrawals)
 

@@ -9,6 +9,9 @@ from survey_service.resources.schemas import NUL, Schema, nul_at
 
 
 class RespondentSchema(Schema):
+    """Who answered, as far as the survey asks: each value one of the attribute's codes (or,
+    for `area`, one of the survey's areas), else 422."""
+
     role = ma.fields.String(allow_none=True)
     age_band = ma.fields.String(allow_none=True)
     gender = ma.fields.String(allow_none=True)
@@ -30,7 +33,13 @@ class SubmissionSchema(Schema):
         keys=ma.fields.String(),
         values=ma.fields.Raw(allow_none=True),
         required=True,
-        metadata={"description": 'link id -> value, "dont_know", or null for not answered'},
+        metadata={
+            "description": 'link id -> value, "dont_know", or null for not answered. Each link '
+            "id must be an item of the survey's questionnaire and each value valid for the item "
+            "(in its scale, one of its options); at least one question must be answered (not "
+            "null). Otherwise 422, with the problems per link id in `errors`.",
+            "minProperties": 1,
+        },
     )
     respondent = ma.fields.Nested(RespondentSchema, allow_none=True)
 

@@ -10,7 +10,8 @@ from flask.views import MethodView
 
 from survey_service.api import Blueprint
 from survey_service.db import db
-from survey_service.resources.schemas import county_number, municipality_number
+from survey_service.instruments import AUDIENCES
+from survey_service.resources.schemas import Line, county_number, municipality_number
 from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
 from survey_service.services.benchmark import all_scores
 from survey_service.services.scores import Rules
@@ -19,11 +20,15 @@ blp = Blueprint("scores", __name__, description="Scores across surveys, with a b
 
 
 class AllScoresQuerySchema(ScoresQuerySchema):
-    instrument = ma.fields.String(required=True, metadata={"example": "omdommetrappen"})
+    instrument = Line(
+        required=True,
+        validate=ma.validate.Length(min=1, max=64),
+        metadata={"example": "omdommetrappen"},
+    )
     municipality = municipality_number()
     county = county_number()
-    period = ma.fields.String()
-    audience = ma.fields.String()
+    period = Line(validate=ma.validate.Length(min=1, max=16))
+    audience = ma.fields.String(validate=ma.validate.OneOf(AUDIENCES))
 
 
 @blp.route("")

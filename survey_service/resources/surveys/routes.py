@@ -116,7 +116,7 @@ class Surveys(MethodView):
 class SurveyById(MethodView):
     @blp.requires(*OWNERS)
     @blp.response(200, SurveySchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, survey_id: int) -> Any:
         """Get a survey"""
         return present(find_or_404(survey_id))
@@ -124,8 +124,8 @@ class SurveyById(MethodView):
     @blp.requires(*OWNERS)
     @blp.arguments(SurveyUpdateSchema)
     @blp.response(200, SurveySchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
-    @blp.alt_response(409, description="The status change is not allowed")
+    @blp.error(404, "No such survey, or not this key's municipality")
+    @blp.error(409, "The status change is not allowed")
     def patch(self, changes: dict[str, Any], survey_id: int) -> Any:
         """Change a survey: open or close it, or edit its details
 
@@ -143,8 +143,15 @@ class Invitations(MethodView):
     @blp.arguments(InvitationRequestSchema)
     @blp.arguments(InvitationFormatSchema, location="query")
     @blp.response(201, InvitationBatchSchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
-    @blp.alt_response(409, description="The survey is closed")
+    @blp.alt_response(
+        201,
+        schema={"type": "string"},
+        content_type="text/csv",
+        description="The tokens: JSON, or with ?format=csv a CSV file (token,url) to download",
+        success=True,
+    )
+    @blp.error(404, "No such survey, or not this key's municipality")
+    @blp.error(409, "The survey is closed")
     def post(self, body: dict[str, Any], query: dict[str, Any], survey_id: int) -> Any:
         """Create single-use invitation tokens
 
@@ -181,7 +188,7 @@ class Fieldwork(MethodView):
     @blp.requires(*OWNERS)
     @blp.arguments(FieldworkQuerySchema, location="query")
     @blp.response(200, FieldworkSchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:
         """Follow the data collection: responses, response rate, precision so far and ahead
 
@@ -205,7 +212,7 @@ class Scores(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
     @blp.arguments(ScoresQuerySchema, location="query")
     @blp.response(200, SurveyScoresSchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:
         """Get a survey's scores with confidence intervals
 
@@ -224,7 +231,7 @@ class Comments(MethodView):
     @blp.requires("admin", "municipality", "analyst")
     @blp.arguments(CommentsQuerySchema, location="query")
     @blp.response(200, CommentsSchema)
-    @blp.alt_response(404, description="No such survey, or not this key's municipality")
+    @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:
         """Read what respondents wrote in the free-text questions, screened
 

@@ -1,9 +1,15 @@
+"""Surveys' request and response shapes. Rules that JSON Schema can say are in the schemas
+(and so in the OpenAPI document); rules across fields or against stored data are in the
+field descriptions, and the service answers 422 for them."""
+
 from __future__ import annotations
+
+from typing import Any
 
 import marshmallow as ma
 
 from survey_service.api import MAX_INTEGER
-from survey_service.instruments import AUDIENCES, LANGUAGES
+from survey_service.instruments import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES
 from survey_service.models.survey import ACCESS_KINDS, SURVEY_STATUSES
 from survey_service.resources.schemas import (
     DatabaseId,
@@ -16,34 +22,64 @@ _municipality = municipality_number(metadata={"example": "4601"})
 _targets = ma.fields.Dict(
     keys=ma.fields.String(),
     values=ma.fields.Float(validate=ma.validate.Range(0, 100)),
-    metadata={"description": "dimension or index key -> target on the 0-100 scale"},
+    metadata={
+        "description": "dimension or index key -> target on the 0-100 scale; each key must be "
+        "a dimension or index of the survey's instrument (422 otherwise)"
+    },
+)
+# scheme://host[:port] and at most a trailing "/"; the service also checks an IPv6 host and
+# the port's range (422).
+_ORIGIN_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://"
+    r"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])"
+    r"(:[0-9]{1,5})?/?$"
 )
 _origins = ma.fields.List(
-    ma.fields.String(validate=ma.validate.Length(max=200)),
+    ma.fields.String(validate=ma.validate.Length(max=200), metadata={"pattern": _ORIGIN_PATTERN}),
     validate=ma.validate.Length(max=20),
     metadata={
-        "description": "origins allowed to embed the form, e.g. https://www.bergen.kommune.no"
+        "description": "origins allowed to embed the form, e.g. https://www.bergen.kommune.no: "
+        "scheme and host (and port), nothing else"
     },
 )
 _attributes = ma.fields.Dict(
     keys=ma.fields.String(),
     values=ma.fields.Dict(allow_none=True),
     metadata={
-        "description": "respondent attributes to ask (role, age_band, gender, area) -> options, "
-        'e.g. {"role": null, "area": {"options": ["Sentrum", "Nord"]}}'
+        "description": "respondent attributes to ask -> options, e.g. "
+        '{"role": null, "area": {"options": ["Sentrum", "Nord"]}}; the keys must be among: '
+        + ", ".join(RESPONDENT_ATTRIBUTES)
+        + " (422 otherwise)"
     },
 )
 _margins = ma.fields.Dict(
     keys=ma.fields.String(),
-    values=ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer()),
-    metadata={"description": "population counts per attribute category, for weighting"},
+    values=ma.fields.Dict(
+        # The service checks the counts (a whole number, 0 or more) with its own message.
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(metadata={"minimum": 0}),
+    ),
+    metadata={
+        "description": "population counts (0 or more) per attribute category, for weighting: "
+        '{"gender": {"female": 5200, "male": 4900}}, or joint ("age_band+gender", categories '
+        'like "30_44+female"); each attribute must be one the survey asks for, and each code '
+        "one of that attribute's codes (422 otherwise)"
+    },
 )
+_closes_at = "must be after opens_at (422 otherwise)"
 
 
 class SurveyCreateSchema(Schema):
     municipality = municipality_number(required=True, metadata={"example": "4601"})
-    instrument = ma.fields.String(required=True, metadata={"example": "omdommetrappen"})
-    instrument_version = ma.fields.String(metadata={"description": "default: the newest"})
+    instrument = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=64),
+        metadata={"example": "omdommetrappen", "description": "a published instrument's key"},
+    )
+    instrument_version = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=32),
+        metadata={"description": "a published version of the instrument; default: the newest"},
+    )
     audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     access = ma.fields.String(load_default="open", validate=ma.validate.OneOf(ACCESS_KINDS))
@@ -53,11 +89,17 @@ class SurveyCreateSchema(Schema):
     )
     period = Line(validate=ma.validate.Length(min=1, max=16))
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
-    closes_at = ma.fields.AwareDateTime(default_timezone=None)
+    closes_at = ma.fields.AwareDateTime(default_timezone=None, metadata={"description": _closes_at})
     population_size = ma.fields.Integer(
         allow_none=True, validate=ma.validate.Range(min=1, max=MAX_INTEGER)
     )
-    baseline_survey = DatabaseId(allow_none=True)
+    baseline_survey = DatabaseId(
+        allow_none=True,
+        metadata={
+            "description": "the survey to measure change against: one this key may see, of the "
+            "same municipality and instrument (422 otherwise)"
+        },
+    )
     targets = _targets
     embed_origins = _origins
     respondent_attributes = _attributes
@@ -65,16 +107,37 @@ class SurveyCreateSchema(Schema):
 
 
 class SurveyUpdateSchema(Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(SURVEY_STATUSES))
+    """At least one field: a change that changes nothing is refused (422)."""
+
+    class Meta(Schema.Meta):
+        openapi = {"minProperties": 1}
+
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(SURVEY_STATUSES),
+        metadata={
+            "description": "draft -> open -> closed (or draft -> closed); any other change of "
+            "status is a conflict (409)"
+        },
+    )
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     opens_at = ma.fields.AwareDateTime(allow_none=True)
-    closes_at = ma.fields.AwareDateTime(allow_none=True)
+    closes_at = ma.fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": f"{_closes_at}, whether opens_at is sent or already stored"},
+    )
     population_size = ma.fields.Integer(
         allow_none=True, validate=ma.validate.Range(min=1, max=MAX_INTEGER)
     )
     targets = _targets
     embed_origins = _origins
     population_margins = _margins
+
+    @ma.validates_schema
+    def _something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ma.ValidationError(
+                'Nothing to change: send at least one field, e.g. {"status": "open"}.'
+            )
 
 
 class SurveyQuerySchema(Schema):
