@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 
@@ -77,10 +77,25 @@ NUL = "Text may not hold the NUL character (\\u0000)."
 
 
 class Schema(ma.Schema):
-    """The project's base schema: unknown fields are an error (422), never ignored."""
+    """The project's base schema: unknown fields are an error (422), never ignored, and NUL in
+    any key or string of the input is an error naming where it is (422): PostgreSQL cannot
+    store it in text, and the rule is the same on every database."""
+
+    #: Top-level fields whose own validation refuses NUL with a more telling message.
+    NUL_CHECKED_BY_FIELD: ClassVar[frozenset[str]] = frozenset()
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_nul(self, data: Any, **kwargs: Any) -> Any:
+        checked = data
+        if self.NUL_CHECKED_BY_FIELD and isinstance(data, dict):
+            checked = {k: v for k, v in data.items() if k not in self.NUL_CHECKED_BY_FIELD}
+        where = nul_at(checked)
+        if where is not None:
+            raise ma.ValidationError(NUL, where)
+        return data
 
 
 class ConfidenceIntervalSchema(Schema):

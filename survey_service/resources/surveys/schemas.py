@@ -60,6 +60,7 @@ class SurveyCreateSchema(Schema):
     baseline_survey = DatabaseId(allow_none=True)
     targets = _targets
     embed_origins = _origins
+    NUL_CHECKED_BY_FIELD = frozenset({"embed_origins"})  # "... is not an origin"
     respondent_attributes = _attributes
     population_margins = _margins
 
@@ -74,6 +75,7 @@ class SurveyUpdateSchema(Schema):
     )
     targets = _targets
     embed_origins = _origins
+    NUL_CHECKED_BY_FIELD = frozenset({"embed_origins"})  # "... is not an origin"
     population_margins = _margins
 
 
