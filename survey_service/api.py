@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as webargs_abort
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -27,26 +29,74 @@ MAX_INTEGER = 2**31 - 1
 class Parser(FlaskParser):
     """Request parsing where a body that is not JSON is a 422 like any other invalid input.
 
-    A body the service cannot hold is not valid JSON here either: one nested too deeply to
-    parse, or one with a number of more digits than Python converts."""
+    Strict JSON (RFC 8259): ``NaN`` and ``Infinity`` are not JSON, a number too large for a
+    float (``1e400``) is no number, and a key given twice is ambiguous (parsers disagree on
+    which one wins), so each is refused. A body the service cannot hold is not valid JSON here
+    either: one nested too deeply to parse, or one with a number of more digits than Python
+    converts. A body of another content type is 415, not read as an empty one."""
 
     DEFAULT_VALIDATION_STATUS = 422
 
     def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req) and _has_body(req):
+            abort(
+                415,
+                f"The request body must be JSON (Content-Type: application/json), "
+                f"not {req.mimetype}.",
+            )
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_data(cache=True)
         try:
-            data = super()._raw_load_json(req)
+            return json.loads(
+                body.decode("utf-8"),
+                object_pairs_hook=_object_without_duplicate_keys,
+                parse_constant=_no_constant,
+                parse_float=_finite_float,
+            )
         except RecursionError:
             _refuse_body("It is nested too deeply.")
-        except ValueError as error:
-            if isinstance(error, json.JSONDecodeError):
-                raise
+        except _NotStrictJson as error:
+            _refuse_body(str(error))
+        except UnicodeDecodeError as error:
+            _refuse_body(f"It is not UTF-8: {error.reason} at byte {error.start}.")
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
             _refuse_body("It holds a number with too many digits.")
-        return data
 
     def _handle_invalid_json_error(
         self, error: json.JSONDecodeError | UnicodeDecodeError, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
         _refuse_body(f"Invalid JSON body: {error}")
+
+
+class _NotStrictJson(ValueError):
+    pass
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _NotStrictJson(f"The key {key!r} is given more than once in one object.")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise _NotStrictJson(f"{name} is not a JSON value.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotStrictJson(f"The number {text[:40]} is too large.")
+    return value
+
+
+def _has_body(req: Any) -> bool:
+    return bool(req.content_length) or "chunked" in req.headers.get("Transfer-Encoding", "")
 
 
 def _refuse_body(problem: str) -> NoReturn:
