@@ -34,6 +34,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from survey_service.db import db
 from survey_service.instruments import LANGUAGES
@@ -42,8 +43,10 @@ from survey_service.pages.form import (
     Form,
     build_form,
     enabled_answers,
+    fields_holding_nul,
     read_answers,
     read_respondent,
+    without_nul,
 )
 from survey_service.pages.texts import language_or_default, texts_for
 from survey_service.services import form_counter, submission
@@ -136,12 +139,15 @@ def submit_form(public_id: str) -> Any:
     survey = _find(public_id)
     if survey is None:
         return _not_found()
+    # NUL is refused below; taken out here so that the page can show the answers again.
+    nul = fields_holding_nul(request.form)
+    posted = without_nul(request.form) if nul else request.form
     lang = language_or_default(
-        request.form.get("language") or request.args.get("lang"), survey.default_language
+        posted.get("language") or request.args.get("lang"), survey.default_language
     )
-    token = request.form.get("token") or None
+    token = posted.get("token") or None
     g.frame_ancestors = survey.embed_origins
-    submission_id = _submission_id(request.form.get("submission_id"))
+    submission_id = _submission_id(posted.get("submission_id"))
 
     wait = wait_seconds(survey.public_id)  # the same per-survey bucket as the JSON API's
     if wait > 0:
@@ -149,8 +155,19 @@ def submit_form(public_id: str) -> Any:
         return page, status, retry_after(wait)
 
     instrument = as_instrument(survey.instrument_version)
-    answers = read_answers(request.form, instrument, survey.audience)
-    respondent = read_respondent(request.form, submission.attributes_asked(survey, instrument))
+    answers = read_answers(posted, instrument, survey.audience)
+    respondent = read_respondent(posted, submission.attributes_asked(survey, instrument))
+    if nul:
+        page = _form_page(
+            survey,
+            lang,
+            token=token,
+            submission_id=submission_id,
+            answers=answers,
+            respondent=respondent,
+            errors=nul,
+        )
+        return page, 422
     payload = {
         "submission_id": submission_id,
         "token": token,
@@ -183,6 +200,26 @@ def submit_form(public_id: str) -> Any:
         return _message_page(survey, lang, *_refusal(exc))
     db.session.commit()
     return _thanks_page(survey, lang, receipt), 201 if receipt.created else 200
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _body_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    return _body_refused(413, "too_large")
+
+
+@bp.errorhandler(BadRequest)
+def _body_unreadable(error: BadRequest) -> tuple[str, int]:
+    return _body_refused(400, "bad_request")
+
+
+def _body_refused(status: int, key: str) -> tuple[str, int]:
+    """A posted form the service could not read: a page in the form's language, not JSON."""
+    public_id = (request.view_args or {}).get("public_id")
+    survey = _find(public_id) if public_id else None
+    g.frame_ancestors = survey.embed_origins if survey is not None else None
+    default = survey.default_language if survey is not None else None
+    lang = language_or_default(request.args.get("lang"), default)
+    return _message_page(survey, lang, status, key)
 
 
 def _find(public_id: str) -> Survey | None:
