@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -33,22 +34,24 @@ class Parser(FlaskParser):
     float (``1e400``) is no number, and a key given twice is ambiguous (parsers disagree on
     which one wins), so each is refused. A body the service cannot hold is not valid JSON here
     either: one nested too deeply to parse, or one with a number of more digits than Python
-    converts. A body of another content type is 415, not read as an empty one."""
+    converts, or with a lone surrogate (``"\\ud800"``), which is no character. A body of
+    another content type is 415, not read as an empty one."""
 
     DEFAULT_VALIDATION_STATUS = 422
 
     def _raw_load_json(self, req: Any) -> Any:
         if not is_json_request(req) and _has_body(req):
+            sent_as = f"as {req.mimetype}" if req.mimetype else "without a Content-Type"
             abort(
                 415,
-                f"The request body must be JSON (Content-Type: application/json), "
-                f"not {req.mimetype}.",
+                f"The request body must be JSON (Content-Type: application/json); it was sent "
+                f"{sent_as}.",
             )
         if not is_json_request(req):
             return core.missing
         body = req.get_data(cache=True)
         try:
-            return json.loads(
+            data = json.loads(
                 body.decode("utf-8"),
                 object_pairs_hook=_object_without_duplicate_keys,
                 parse_constant=_no_constant,
@@ -64,6 +67,9 @@ class Parser(FlaskParser):
             raise
         except ValueError:
             _refuse_body("It holds a number with too many digits.")
+        if _has_lone_surrogate(data):
+            _refuse_body("It holds a lone surrogate (such as \\ud800), which is no character.")
+        return data
 
     def _handle_invalid_json_error(
         self, error: json.JSONDecodeError | UnicodeDecodeError, req: Any, *args: Any, **kwargs: Any
@@ -93,6 +99,26 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise _NotStrictJson(f"The number {text[:40]} is too large.")
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    """Whether a string or key holds half of a UTF-16 pair: JSON's grammar allows the escape,
+    but it is no character, and no database (nor UTF-8) can store it."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _has_body(req: Any) -> bool:
