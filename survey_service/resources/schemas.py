@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import marshmallow as ma
@@ -92,10 +93,23 @@ class Schema(ma.Schema):
         checked = data
         if self.NUL_CHECKED_BY_FIELD and isinstance(data, dict):
             checked = {k: v for k, v in data.items() if k not in self.NUL_CHECKED_BY_FIELD}
-        where = nul_at(checked)
+        where = nul_at(checked) if isinstance(checked, (dict, list)) else _nul_parameter(data)
         if where is not None:
             raise ma.ValidationError(NUL, where)
         return data
+
+
+def _nul_parameter(data: Any) -> str | None:
+    """The first query or form parameter (webargs' proxy of a multi-dict) whose name or any
+    value holds NUL."""
+    if not isinstance(data, Mapping):
+        return None
+    for name in data:
+        values = data[name]
+        for value in values if isinstance(values, list) else [values]:
+            if "\x00" in str(name) or (isinstance(value, str) and "\x00" in value):
+                return str(name)
+    return None
 
 
 class ConfidenceIntervalSchema(Schema):
