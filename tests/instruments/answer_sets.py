@@ -3,7 +3,7 @@ spoilt in one known way (shared by the pure and the HTTP property tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
@@ -14,7 +14,8 @@ from survey_service.instruments.parts import Item
 
 @dataclass(frozen=True)
 class AnswerSet:
-    instrument: Instrument
+    instrument: Instrument = field(repr=False)  # printed by its key: the whole is pages long
+    instrument_key: str
     audience: str
     answers: dict[str, Any]
     respondent: dict[str, str]
@@ -22,10 +23,14 @@ class AnswerSet:
     wrong_at: str | None = None
 
 
+#: Text a client can send and a database can store: no NUL, no lone surrogate.
+STORABLE = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
 def _valid_value(item: Item) -> st.SearchStrategy[Any]:
     choices: list[st.SearchStrategy[Any]] = []
     if item.type == "text":
-        choices.append(st.text(min_size=1, max_size=min(item.max_length or 200, 200)))
+        choices.append(st.text(STORABLE, min_size=1, max_size=min(item.max_length or 200, 200)))
     elif item.scale is not None:
         low, high = item.scale
         choices.append(st.integers(min_value=low, max_value=high))
@@ -60,7 +65,7 @@ def valid_answer_sets(draw: st.DrawFn, instruments: list[Instrument]) -> AnswerS
             value = draw(_valid_value(item))
             answers[item.link_id] = value
             seen[item.link_id] = _normalised(item, value)
-    return AnswerSet(instrument, audience, answers, respondent)
+    return AnswerSet(instrument, instrument.key, audience, answers, respondent)
 
 
 def expected_result(answer_set: AnswerSet) -> dict[str, Any]:
@@ -103,11 +108,17 @@ def invalid_answer_sets(draw: st.DrawFn, instruments: list[Instrument]) -> Answe
         target = draw(st.sampled_from(_disabled(base)))
         answers[target.link_id] = draw(_valid_value(target))
     else:
-        unknown = st.text(min_size=1, max_size=30).filter(lambda k: not instrument.has_item(k))
+        unknown = st.text(STORABLE, min_size=1, max_size=30).filter(
+            lambda k: not instrument.has_item(k)
+        )
         link_id = draw(unknown)
         answers[link_id] = 1
-        return AnswerSet(instrument, base.audience, answers, base.respondent, link_id)
-    return AnswerSet(instrument, base.audience, answers, base.respondent, target.link_id)
+        return AnswerSet(
+            instrument, instrument.key, base.audience, answers, base.respondent, link_id
+        )
+    return AnswerSet(
+        instrument, instrument.key, base.audience, answers, base.respondent, target.link_id
+    )
 
 
 def _disabled(answer_set: AnswerSet) -> list[Item]:

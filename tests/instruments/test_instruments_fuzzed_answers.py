@@ -18,7 +18,7 @@ INSTRUMENTS = [*load_bundled(), Instrument.from_dict(minimal())]
 
 DERANDOMIZED = settings(
     derandomize=True,
-    max_examples=150,
+    max_examples=400,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -19,7 +19,7 @@ from survey_service.instruments import Instrument, InstrumentError, bundled
 
 DERANDOMIZED = settings(
     derandomize=True,
-    max_examples=300,
+    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
