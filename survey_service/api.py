@@ -35,7 +35,8 @@ class Parser(FlaskParser):
     which one wins), so each is refused. A body the service cannot hold is not valid JSON here
     either: one nested too deeply to parse, or one with a number of more digits than Python
     converts, or with a lone surrogate (``"\\ud800"``), which is no character. A body of
-    another content type is 415, not read as an empty one."""
+    another content type is refused too (422, like every invalid input the OpenAPI document
+    lists), not read as an empty one."""
 
     DEFAULT_VALIDATION_STATUS = 422
 
@@ -43,7 +44,7 @@ class Parser(FlaskParser):
         if not is_json_request(req) and _has_body(req):
             sent_as = f"as {req.mimetype}" if req.mimetype else "without a Content-Type"
             abort(
-                415,
+                422,
                 f"The request body must be JSON (Content-Type: application/json); it was sent "
                 f"{sent_as}.",
             )

@@ -137,15 +137,15 @@ def test_a_body_of_the_wrong_shape_or_unstorable_text_is_422_and_changes_nothing
         (None, b'{"title": "x"}'),
     ],
 )
-def test_a_body_of_another_content_type_is_415_and_changes_nothing(
+def test_a_body_of_another_content_type_is_422_and_changes_nothing(
     app, client, admin, targets, content_type, body
 ):
     before = state(app, client, admin, targets)
     headers = {"Content-Type": content_type} if content_type else {}
     for endpoint in ENDPOINTS:
         response = _send(client, admin, targets, endpoint, data=body, headers=headers)
-        assert response.status_code == 415, endpoint
-        assert_error(response, 415, message_contains="must be JSON")
+        assert response.status_code == 422, endpoint
+        assert_error(response, 422, message_contains="must be JSON")
     assert state(app, client, admin, targets) == before
 
 
