@@ -126,6 +126,14 @@ def _has_body(req: Any) -> bool:
     return bool(req.content_length) or "chunked" in req.headers.get("Transfer-Encoding", "")
 
 
+def _no_control_characters_in_path(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A path segment with a control character (``%00``) names nothing: 404 before any query,
+    since PostgreSQL cannot even compare text holding NUL."""
+    for value in (values or {}).values():
+        if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            abort(404, "Nothing has this address: a part of it holds a control character.")
+
+
 def _refuse_body(problem: str) -> NoReturn:
     webargs_abort(
         422,
@@ -137,6 +145,10 @@ def _refuse_body(problem: str) -> NoReturn:
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.url_value_preprocessor(_no_control_characters_in_path)
 
     def requires(self, *roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Let only callers whose key has one of ``roles`` in; document it in OpenAPI."""

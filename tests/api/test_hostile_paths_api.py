@@ -44,6 +44,25 @@ def test_a_path_traversal_finds_nothing(client, admin, path):
             assert response.mimetype == "application/json", (method, path)
 
 
+NUL_IN_PATHS = [
+    ("DELETE", "/api/v1/keys/ab%00cd"),
+    ("GET", "/api/v1/instruments/omdommetrappen%00"),
+    ("GET", "/api/v1/instruments/omdommetrappen/versions/1.0.0%00"),
+    ("GET", "/api/v1/municipalities/46%0001"),
+    ("DELETE", "/api/v1/public/responses/K7QF-%00-X9AB"),
+    ("GET", "/api/v1/public/surveys/ab%00cd"),
+    ("GET", "/s/ab%00cd"),
+]
+
+
+@pytest.mark.parametrize("method,path", NUL_IN_PATHS)
+def test_nul_in_a_path_segment_names_nothing(client, admin, method, path):
+    response = client.open(path, method=method, headers=bearer(admin))
+    assert response.status_code == 404, response.get_data(as_text=True)[:300]
+    if path.startswith("/api/"):
+        assert_error(response, 404)
+
+
 @pytest.mark.parametrize(
     "path",
     [
