@@ -9,7 +9,7 @@ form with fields missing on the respondent's page. Here a body that goes on past
 from __future__ import annotations
 
 import io
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import flask
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
@@ -36,7 +36,7 @@ class Request(flask.Request):
         if limit is not None and "wsgi.input_terminated" in self.environ:
             # The server ends the body (chunked, or at its Content-Length), so reading one
             # byte past the limit cannot hang: it tells a body that goes on from one that ends.
-            return _WholeOrRefused(_ServerInput(self.environ["wsgi.input"]), limit)
+            return cast(IO[bytes], _WholeOrRefused(_ServerInput(self.environ["wsgi.input"]), limit))
         return stream
 
 
@@ -63,7 +63,7 @@ class _ServerInput(io.RawIOBase):
 
 class _WholeOrRefused(LimitedStream):
     def __init__(self, stream: _ServerInput, limit: int) -> None:
-        super().__init__(stream, limit, is_max=True)
+        super().__init__(cast(IO[bytes], stream), limit, is_max=True)
         self._server_input = stream
 
     def readall(self) -> bytes:
