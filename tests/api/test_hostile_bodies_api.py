@@ -259,3 +259,43 @@ def test_a_patch_with_one_bad_field_changes_no_field(app, client, admin):
     response = client.patch(url, json={"title": "New", "status": "nonsense"}, headers=bearer(admin))
     assert "status" in assert_error(response, 422)["errors"]
     assert client.get(url, headers=bearer(admin)).get_json()["title"] == "Stays"
+
+
+SURVEY = {"municipality": "4601", "instrument": "omdommetrappen", "audience": "citizens"}
+
+
+@pytest.mark.parametrize(
+    "endpoint,body,where",
+    [
+        ("survey_create", {**SURVEY, "title": "Om\u0000"}, "title"),
+        ("survey_create", {**SURVEY, "title": "T", "period": "2026\u0000"}, "period"),
+        (
+            "survey_create",
+            {**SURVEY, "title": "T", "population_margins": {"area": {"Nord\u0000": 10}}},
+            "population_margins.area.Nord\u0000",
+        ),
+        ("survey_patch", {"targets": {"kvalitet\u0000": 50}}, "targets.kvalitet\u0000"),
+        ("key_create", {"role": "analyst", "name": "ops\u0000"}, "name"),
+        ("withdraw", {"receipt": "K7QF-\u0000"}, "receipt"),
+        ("invitations", {"count\u0000": 1}, "count\u0000"),
+    ],
+)
+def test_nul_in_any_field_is_422_naming_it_and_changes_nothing(
+    app, client, admin, targets, endpoint, body, where
+):
+    before = state(app, client, admin, targets)
+    error = assert_error(_send(client, admin, targets, endpoint, json=body), 422)
+    assert error["errors"] == {where: ["Text may not hold the NUL character (\\u0000)."]}
+    assert state(app, client, admin, targets) == before
+
+
+def test_nul_in_an_instrument_definition_is_422_at_its_path(app, client, admin, targets):
+    from survey_service.instruments import bundled
+
+    definition = bundled("samlingsevaluering").to_dict()
+    definition["version"] = "9.0.0"
+    definition["item"][1]["text"]["nn"] = "Kva\u0000"
+    before = state(app, client, admin, targets)
+    error = assert_error(_send(client, admin, targets, "instrument_create", json=definition), 422)
+    assert error["errors"] == {"item[1].text.nn": ["text may not hold the NUL character (\\u0000)"]}
+    assert state(app, client, admin, targets) == before
