@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -11,7 +13,8 @@ import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.pagination import PaginationMetadataSchema
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as webargs_abort
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -30,26 +33,108 @@ MAX_INTEGER = 2**31 - 1
 class Parser(FlaskParser):
     """Request parsing where a body that is not JSON is a 422 like any other invalid input.
 
-    A body the service cannot hold is not valid JSON here either: one nested too deeply to
-    parse, or one with a number of more digits than Python converts."""
+    Strict JSON (RFC 8259): ``NaN`` and ``Infinity`` are not JSON, a number too large for a
+    float (``1e400``) is no number, and a key given twice is ambiguous (parsers disagree on
+    which one wins), so each is refused. A body the service cannot hold is not valid JSON here
+    either: one nested too deeply to parse, or one with a number of more digits than Python
+    converts, or with a lone surrogate (``"\\ud800"``), which is no character. A body of
+    another content type is refused too (422, like every invalid input the OpenAPI document
+    lists), not read as an empty one."""
 
     DEFAULT_VALIDATION_STATUS = 422
 
     def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req) and _has_body(req):
+            sent_as = f"as {req.mimetype}" if req.mimetype else "without a Content-Type"
+            abort(
+                422,
+                f"The request body must be JSON (Content-Type: application/json); it was sent "
+                f"{sent_as}.",
+            )
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_data(cache=True)
         try:
-            data = super()._raw_load_json(req)
+            data = json.loads(
+                body.decode("utf-8"),
+                object_pairs_hook=_object_without_duplicate_keys,
+                parse_constant=_no_constant,
+                parse_float=_finite_float,
+            )
         except RecursionError:
             _refuse_body("It is nested too deeply.")
-        except ValueError as error:
-            if isinstance(error, json.JSONDecodeError):
-                raise
+        except _NotStrictJson as error:
+            _refuse_body(str(error))
+        except UnicodeDecodeError as error:
+            _refuse_body(f"It is not UTF-8: {error.reason} at byte {error.start}.")
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
             _refuse_body("It holds a number with too many digits.")
+        if _has_lone_surrogate(data):
+            _refuse_body("It holds a lone surrogate (such as \\ud800), which is no character.")
         return data
 
     def _handle_invalid_json_error(
         self, error: json.JSONDecodeError | UnicodeDecodeError, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
         _refuse_body(f"Invalid JSON body: {error}")
+
+
+class _NotStrictJson(ValueError):
+    pass
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _NotStrictJson(f"The key {key!r} is given more than once in one object.")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise _NotStrictJson(f"{name} is not a JSON value.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotStrictJson(f"The number {text[:40]} is too large.")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    """Whether a string or key holds half of a UTF-16 pair: JSON's grammar allows the escape,
+    but it is no character, and no database (nor UTF-8) can store it."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _has_body(req: Any) -> bool:
+    return bool(req.content_length) or "chunked" in req.headers.get("Transfer-Encoding", "")
+
+
+def _no_control_characters_in_path(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A path segment with a control character (``%00``) names nothing: 404 before any query,
+    since PostgreSQL cannot even compare text holding NUL."""
+    for value in (values or {}).values():
+        if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            abort(404, "Nothing has this address: a part of it holds a control character.")
 
 
 def _refuse_body(problem: str) -> NoReturn:
@@ -76,6 +161,10 @@ def error_doc(description: str, **extra: Any) -> dict[str, Any]:
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.url_value_preprocessor(_no_control_characters_in_path)
 
     def error(self, status: int, description: str) -> Callable[[Callable[..., Any]], Any]:
         """Document an error answer of a view: the JSON error payload with ``status``."""
@@ -116,7 +205,8 @@ class Blueprint(flask_smorest.Blueprint):
         doc: Any, doc_info: Any, *, api: Any, spec: Any, **kwargs: Any
     ) -> Any:
         """Document, on every operation, the errors any request may meet: 503 while the
-        database is unavailable or overloaded, and 413 for a body over the size limit."""
+        database is unavailable or overloaded; and where it takes a body, 413 for a body over
+        the size limit and 400 for one that cannot be read (a broken chunked transfer)."""
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
         responses.setdefault(503, []).append(
             error_doc(
@@ -127,6 +217,9 @@ class Blueprint(flask_smorest.Blueprint):
         if "requestBody" in doc:
             responses.setdefault(413, []).append(
                 error_doc("The body is larger than the limit (SURVEY_MAX_CONTENT_LENGTH)")
+            )
+            responses.setdefault(400, []).append(
+                error_doc("The body could not be read (a broken chunked transfer)")
             )
         return flask_smorest.Blueprint._prepare_response_doc(
             doc, doc_info, api=api, spec=spec, **kwargs

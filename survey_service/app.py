@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from survey_service import cors, pages, security_headers, settings
 from survey_service.api import MAX_INTEGER
 from survey_service.db import db
+from survey_service.request_body import Request
 from survey_service.resources import init_api
 
 
@@ -18,6 +19,7 @@ def build(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides every other configuration layer (see
     ``settings``)."""
     app = Flask("survey_service", instance_relative_config=True)
+    app.request_class = Request
     settings.load(app, config)
     app.url_map.converters["int"] = DatabaseIdConverter
     db.init_app(app)

@@ -16,7 +16,7 @@ from .errors import InstrumentError, Problem
 from .parts import AttributeRequest, Dimension, Item, Scoring
 from .schema_items import ItemScope, read_item
 from .schema_options import read_value_sets
-from .schema_reader import Reader, literal
+from .schema_reader import NUL_MESSAGE, Reader, literal, nul_paths
 from .schema_scoring import read_scoring
 from .versions import SEMVER_RE
 from .vocabulary import PREFER_NOT_TO_SAY, RESPONDENT_ATTRIBUTES, Text
@@ -66,6 +66,11 @@ def read_definition(data: Mapping[str, Any]) -> InstrumentFields:
     """Validate ``data`` (the file format); raise :class:`InstrumentError` listing every
     problem found."""
     reader = Reader()
+    # Refused before anything is read: a definition is stored as it was sent.
+    for path in nul_paths(data):
+        reader.add(path, NUL_MESSAGE, "nul")
+    if reader.problems:
+        raise InstrumentError(reader.problems)
     fields = read_instrument(reader, data)
     if fields is None:
         if not reader.problems:  # pragma: no cover - a bug, not a user error

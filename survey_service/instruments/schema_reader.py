@@ -8,6 +8,7 @@ problem of a definition at once.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeGuard
@@ -15,7 +16,17 @@ from typing import Any, TypeGuard
 from .errors import Problem
 from .vocabulary import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES, Text
 
-__all__ = ["CODE_RE", "KEY_RE", "MAX_TEXT_LENGTH", "Reader", "is_int", "join_path", "literal"]
+__all__ = [
+    "CODE_RE",
+    "KEY_RE",
+    "MAX_TEXT_LENGTH",
+    "NUL_MESSAGE",
+    "Reader",
+    "is_int",
+    "join_path",
+    "literal",
+    "nul_paths",
+]
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
@@ -28,14 +39,43 @@ def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_QUOTED = reprlib.Repr()
+_QUOTED.maxlevel, _QUOTED.maxstring, _QUOTED.maxother = 3, 80, 80
+_QUOTED.maxlist = _QUOTED.maxtuple = _QUOTED.maxdict = 5
+NUL_MESSAGE = "text may not hold the NUL character (\\u0000)"
+
+
 def literal(value: object) -> str:
-    """``value`` as it is quoted in messages."""
-    return repr(value)
+    """``value`` as it is quoted in messages: shortened, so that a huge or deeply nested value
+    makes a readable message (and never a RecursionError)."""
+    return _QUOTED.repr(value)
 
 
 def join_path(path: str, name: str) -> str:
     """The path of field ``name`` inside ``path`` (the top level has the empty path)."""
     return f"{path}.{name}" if path else name
+
+
+def nul_paths(data: object) -> list[str]:
+    """The path of every key and string inside ``data`` that holds NUL, which no database
+    stores in text. Iterative: a value nested as deeply as a parser allows takes no recursion.
+    """
+    found: list[str] = []
+    pending: list[tuple[str, object]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                found.append(path)
+        elif isinstance(value, Mapping):
+            for name, inner in value.items():
+                inner_path = join_path(path, str(name))
+                if isinstance(name, str) and "\x00" in name:
+                    found.append(inner_path)
+                pending.append((inner_path, inner))
+        elif isinstance(value, Sequence):
+            pending.extend((f"{path}[{i}]", inner) for i, inner in enumerate(value))
+    return sorted(found)
 
 
 class Reader:
@@ -80,7 +120,7 @@ class Reader:
                 hint = ", ".join(sorted(allowed))
                 self.add(
                     join_path(path, str(name)),
-                    f"unknown field {name!r} (allowed: {hint})",
+                    f"unknown field {literal(name)} (allowed: {hint})",
                     "unknown_field",
                 )
         for name in required:
@@ -108,7 +148,7 @@ class Reader:
             if lang not in LANGUAGES:
                 self.add(
                     f"{path}.{lang}",
-                    f"unknown language {lang!r} (allowed: nb, nn, en)",
+                    f"unknown language {literal(lang)} (allowed: nb, nn, en)",
                     "unknown_language",
                 )
                 ok = False
@@ -178,7 +218,8 @@ class Reader:
 
     def respondent_attribute(self, value: object, path: str) -> str | None:
         """The name of an attribute from ``RESPONDENT_ATTRIBUTES``."""
-        if value not in RESPONDENT_ATTRIBUTES:
+        # A list or mapping here is no attribute name (and cannot be looked up: unhashable).
+        if not isinstance(value, str) or value not in RESPONDENT_ATTRIBUTES:
             self.add(
                 path,
                 f"unknown respondent attribute {literal(value)} "
@@ -186,7 +227,6 @@ class Reader:
                 "unknown_reference",
             )
             return None
-        assert isinstance(value, str)
         return value
 
     def audiences(self, value: object, path: str) -> tuple[str, ...]:

@@ -275,6 +275,32 @@ def _quote(text: str, lang: str) -> str:
 # -- from the posted form to a submission --------------------------------------------------
 
 
+#: The form's refusal of NUL: no database stores it in text (PostgreSQL refuses it).
+NUL = "Text may not hold the NUL character (\\u0000)."
+
+
+def fields_holding_nul(form: Mapping[str, str]) -> dict[str, list[str]]:
+    """The submission's error keys of the posted fields whose name or value holds NUL."""
+    errors: dict[str, list[str]] = {}
+    for name, value in form.items():
+        if "\x00" in name or "\x00" in value:
+            errors[_error_key(name.replace("\x00", ""))] = [NUL]
+    return errors
+
+
+def without_nul(form: Mapping[str, str]) -> dict[str, str]:
+    """The posted fields with NUL taken out, to show the answers again for correction."""
+    return {name.replace("\x00", ""): value.replace("\x00", "") for name, value in form.items()}
+
+
+def _error_key(name: str) -> str:
+    if name.startswith(ANSWER):
+        return name.removeprefix(ANSWER)
+    if name.startswith(RESPONDENT):
+        return "respondent." + name.removeprefix(RESPONDENT).removesuffix(".decline")
+    return name
+
+
 def read_answers(form: Mapping[str, str], instrument: Instrument, audience: str) -> dict[str, str]:
     """The answered items, link id -> the posted value (an empty field is not answered)."""
     out: dict[str, str] = {}

@@ -35,6 +35,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from survey_service.db import db
 from survey_service.http_errors import database_fault, retry_later
@@ -44,8 +45,10 @@ from survey_service.pages.form import (
     Form,
     build_form,
     enabled_answers,
+    fields_holding_nul,
     read_answers,
     read_respondent,
+    without_nul,
 )
 from survey_service.pages.texts import language_or_default, texts_for
 from survey_service.services import form_counter, submission
@@ -150,18 +153,32 @@ def submit_form(public_id: str) -> Any:
         return busy
     if survey is None:
         return _not_found()
+    # NUL is refused below; taken out here so that the page can show the answers again.
+    nul = fields_holding_nul(request.form)
+    posted = without_nul(request.form) if nul else request.form
     lang = _language(survey)
-    token = request.form.get("token") or None
+    token = posted.get("token") or None
     g.frame_ancestors = survey.embed_origins
-    submission_id = _submission_id(request.form.get("submission_id"))
+    submission_id = _submission_id(posted.get("submission_id"))
 
     wait = survey_wait(survey.public_id)  # the same ceiling as the JSON API's
     if wait > 0:
         return _busy_page(survey, wait)
 
     instrument = as_instrument(survey.instrument_version)
-    answers = read_answers(request.form, instrument, survey.audience)
-    respondent = read_respondent(request.form, submission.attributes_asked(survey, instrument))
+    answers = read_answers(posted, instrument, survey.audience)
+    respondent = read_respondent(posted, submission.attributes_asked(survey, instrument))
+    if nul:
+        page = _form_page(
+            survey,
+            lang,
+            token=token,
+            submission_id=submission_id,
+            answers=answers,
+            respondent=respondent,
+            errors=nul,
+        )
+        return page, 422
     payload = {
         "submission_id": submission_id,
         "token": token,
@@ -196,6 +213,26 @@ def submit_form(public_id: str) -> Any:
     if receipt.created:
         count_accepted(survey.public_id)
     return _thanks_page(survey, lang, receipt), 201 if receipt.created else 200
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _body_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    return _body_refused(413, "too_large")
+
+
+@bp.errorhandler(BadRequest)
+def _body_unreadable(error: BadRequest) -> tuple[str, int]:
+    return _body_refused(400, "bad_request")
+
+
+def _body_refused(status: int, key: str) -> tuple[str, int]:
+    """A posted form the service could not read: a page in the form's language, not JSON."""
+    public_id = (request.view_args or {}).get("public_id")
+    survey = _find(public_id) if public_id else None
+    g.frame_ancestors = survey.embed_origins if survey is not None else None
+    default = survey.default_language if survey is not None else None
+    lang = language_or_default(request.args.get("lang"), default)
+    return _message_page(survey, lang, status, key)
 
 
 def _find(public_id: str) -> Survey | None:

@@ -352,6 +352,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "nn": "Vent litt, og last inn sida på nytt.",
         "en": "Wait a moment, then load the page again.",
     },
+    "too_large_title": {
+        "nb": "Svaret er for langt",
+        "nn": "Svaret er for langt",
+        "en": "The answer is too long",
+    },
+    "too_large_text": {
+        "nb": (
+            "Svarene dine er ikke lagret: skjemaet var større enn vi tar imot. Gå tilbake i "
+            "nettleseren, gjør de lengste svarene kortere og send inn på nytt."
+        ),
+        "nn": (
+            "Svara dine er ikkje lagra: skjemaet var større enn vi tek imot. Gå tilbake i "
+            "nettlesaren, gjer dei lengste svara kortare og send inn på nytt."
+        ),
+        "en": (
+            "Your answers are not saved: the form was larger than we accept. Go back in your "
+            "browser, shorten the longest answers and submit again."
+        ),
+    },
+    "bad_request_title": {
+        "nb": "Skjemaet kom ikke fram",
+        "nn": "Skjemaet kom ikkje fram",
+        "en": "The form did not arrive",
+    },
+    "bad_request_text": {
+        "nb": "Svarene dine er ikke lagret. Gå tilbake i nettleseren og send inn på nytt.",
+        "nn": "Svara dine er ikkje lagra. Gå tilbake i nettlesaren og send inn på nytt.",
+        "en": "Your answers are not saved. Go back in your browser and submit again.",
+    },
 }
 
 #: Keys whose Nynorsk may equal the Bokmål (names, shared words); every other key must differ,
@@ -371,6 +400,7 @@ SAME_IN_NB_AND_NN = frozenset(
         "thanks_title",
         "receipt_code",
         "withdraw_empty",
+        "too_large_title",
     }
 )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import marshmallow as ma
 
@@ -77,10 +78,38 @@ NUL = "Text may not hold the NUL character (\\u0000)."
 
 
 class Schema(ma.Schema):
-    """The project's base schema: unknown fields are an error (422), never ignored."""
+    """The project's base schema: unknown fields are an error (422), never ignored, and NUL in
+    any key or string of the input is an error naming where it is (422): PostgreSQL cannot
+    store it in text, and the rule is the same on every database."""
+
+    #: Top-level fields whose own validation refuses NUL with a more telling message.
+    NUL_CHECKED_BY_FIELD: ClassVar[frozenset[str]] = frozenset()
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_nul(self, data: Any, **kwargs: Any) -> Any:
+        checked = data
+        if self.NUL_CHECKED_BY_FIELD and isinstance(data, dict):
+            checked = {k: v for k, v in data.items() if k not in self.NUL_CHECKED_BY_FIELD}
+        where = nul_at(checked) if isinstance(checked, (dict, list)) else _nul_parameter(data)
+        if where is not None:
+            raise ma.ValidationError(NUL, where)
+        return data
+
+
+def _nul_parameter(data: Any) -> str | None:
+    """The first query or form parameter (webargs' proxy of a multi-dict) whose name or any
+    value holds NUL."""
+    if not isinstance(data, Mapping):
+        return None
+    for name in data:
+        values = data[name]
+        for value in values if isinstance(values, list) else [values]:
+            if "\x00" in str(name) or (isinstance(value, str) and "\x00" in value):
+                return str(name)
+    return None
 
 
 class ConfidenceIntervalSchema(Schema):

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
 from survey_service.instruments import LANGUAGES
-from survey_service.resources.schemas import NUL, Schema, nul_at
+from survey_service.resources.schemas import Schema
 
 
 class RespondentSchema(Schema):
@@ -42,15 +40,6 @@ class SubmissionSchema(Schema):
         },
     )
     respondent = ma.fields.Nested(RespondentSchema, allow_none=True)
-
-    @ma.pre_load
-    def _no_nul(self, data: Any, **kwargs: Any) -> Any:
-        """NUL in any string or key is refused: PostgreSQL cannot store it in text, and the
-        rule is the same on every database."""
-        where = nul_at(data)
-        if where is not None:
-            raise ma.ValidationError(NUL, where)
-        return data
 
 
 class ReceiptSchema(Schema):

@@ -102,6 +102,7 @@ class SurveyCreateSchema(Schema):
     )
     targets = _targets
     embed_origins = _origins
+    NUL_CHECKED_BY_FIELD = frozenset({"embed_origins"})  # "... is not an origin"
     respondent_attributes = _attributes
     population_margins = _margins
 
@@ -130,6 +131,7 @@ class SurveyUpdateSchema(Schema):
     )
     targets = _targets
     embed_origins = _origins
+    NUL_CHECKED_BY_FIELD = frozenset({"embed_origins"})  # "... is not an origin"
     population_margins = _margins
 
     @ma.validates_schema
