@@ -55,3 +55,15 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.close()
         db.engine.dispose()
+
+
+def test_the_readme_lists_every_configuration_variable():
+    """Every environment variable the service reads has a row in the README's table."""
+    from pathlib import Path
+
+    from survey_service.settings import ENVIRONMENT
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = {line.split("`")[1] for line in readme.splitlines() if line.startswith("| `SURVEY_")}
+    read = {*ENVIRONMENT, "SURVEY_SETTINGS", "SURVEY_WORKERS", "SURVEY_COUNTERS_DIR"}
+    assert read - rows == set()
