@@ -168,7 +168,9 @@ def submit_form(public_id: str) -> Any:
     instrument = as_instrument(survey.instrument_version)
     answers = read_answers(posted, instrument, survey.audience)
     respondent = read_respondent(posted, submission.attributes_asked(survey, instrument))
-    if nul:
+
+    def refused(errors: Mapping[str, Any]) -> tuple[str, int]:
+        """The form again, with the answers given and the problems marked."""
         page = _form_page(
             survey,
             lang,
@@ -176,9 +178,12 @@ def submit_form(public_id: str) -> Any:
             submission_id=submission_id,
             answers=answers,
             respondent=respondent,
-            errors=nul,
+            errors=errors,
         )
         return page, 422
+
+    if nul:
+        return refused(nul)
     payload = {
         "submission_id": submission_id,
         "token": token,
@@ -196,16 +201,7 @@ def submit_form(public_id: str) -> Any:
         )
     except AnswersInvalid as exc:
         db.session.rollback()
-        page = _form_page(
-            survey,
-            lang,
-            token=token,
-            submission_id=submission_id,
-            answers=answers,
-            respondent=respondent,
-            errors=exc.errors,
-        )
-        return page, 422
+        return refused(exc.errors)
     except ServiceError as exc:
         db.session.rollback()
         return _message_page(survey, lang, *_refusal(exc))
