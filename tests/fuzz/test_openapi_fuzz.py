@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +28,7 @@ from typing import Any
 import pytest
 
 from helpers import answers_for, fresh_database
+from served import Server, create_key, request, run_cli, start_server
 
 pytestmark = pytest.mark.fuzz
 
@@ -78,44 +76,15 @@ RUNS = [
 REVOKE_PATH = "/api/v1/keys/{prefix}"
 
 
-@dataclass
-class Server:
-    base: str
-    env: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "survey_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def _key(env: dict[str, str], role: str) -> str:
-    extra = ["--municipality", "4601"] if role == "municipality" else []
-    output = _cli(env, "keys", "create", "--role", role, "--name", f"fuzz-{role}", *extra)
-    return output.strip().splitlines()[-1]
+    municipality = "4601" if role == "municipality" else None
+    return create_key(env, role, municipality, name=f"fuzz-{role}")
 
 
 def _call(server: Server, method: str, path: str, key: str, body: Any = None) -> Any:
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(server.base + path, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+    answer = request(server, method, path, json_body=body, key=key)
+    assert answer.status < 400, (method, path, answer.status, answer.body)
+    return json.loads(answer.body or b"null")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -129,37 +98,9 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
             "SURVEY_SECRET_KEY": "fuzz-test-secret",
             "SURVEY_RATE_LIMIT_PER_MINUTE": "0",
         }
-        _cli(env, "init")
-        port = _free_port()
-        log_path = tmp_path / "server.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "survey_service", "serve", "--port", str(port)]
-                + ["--workers", "2"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        running = Server(f"http://127.0.0.1:{port}", env, log_path, process)
-        try:
-            _wait_until_healthy(running)
+        run_cli(env, "init")
+        with start_server(env, workers=2, log=tmp_path / "server.log") as running:
             yield running
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
-
-
-def _wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{server.base}/healthz", timeout=2).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or server.process.poll() is not None:
-                raise AssertionError(server.log.read_text()) from None
-            time.sleep(0.2)
 
 
 def _seed(server: Server, admin: str) -> dict[str, list[Any]]:

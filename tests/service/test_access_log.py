@@ -14,13 +14,6 @@ import json
 import logging
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,60 +32,17 @@ from survey_service.access_log import (
 )
 
 from helpers import answers_for
+from served import Server, create_key, request, run_cli, start_server
 
 # -- the attack against the real server ----------------------------------------------------
 
-
-@dataclass
-class Server:
-    base: str
-    log: Path
-    process: subprocess.Popen[bytes]
+#: Sent with every request: the log must keep nothing of them.
+CLIENT_HEADERS = {"User-Agent": "probe-agent/1.0", "Referer": "https://referrer.example/page"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "survey_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def _request(
-    server: Server,
-    method: str,
-    path: str,
-    *,
-    json_body: Any = None,
-    form: dict[str, str] | None = None,
-    key: str | None = None,
-) -> tuple[int, bytes]:
-    headers = {"User-Agent": "probe-agent/1.0", "Referer": "https://referrer.example/page"}
-    data = None
-    if json_body is not None:
-        data = json.dumps(json_body).encode()
-        headers["Content-Type"] = "application/json"
-    elif form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    request = urllib.request.Request(server.base + path, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+def _request(server: Server, method: str, path: str, **options: Any) -> tuple[int, bytes]:
+    answer = request(server, method, path, headers=CLIENT_HEADERS, timeout=20, **options)
+    return answer.status, answer.body
 
 
 @pytest.fixture
@@ -103,39 +53,10 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, str]]:
         "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'survey.sqlite3'}",
         "SURVEY_SECRET_KEY": "access-log-test-secret",
     }
-    _cli(env, "init")
-    admin = _cli(env, "keys", "create", "--role", "admin", "--name", "ops").strip().splitlines()
-    port = _free_port()
-    log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "survey_service", "serve", "--port", str(port)]
-            + ["--workers", "1"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    running = Server(f"http://127.0.0.1:{port}", log_path, process)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{running.base}/healthz", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError(log_path.read_text()) from None
-                time.sleep(0.2)
-        yield running, admin[-1]
-    finally:
-        stop(running)
-
-
-def stop(server: Server) -> str:
-    if server.process.poll() is None:
-        server.process.terminate()
-        server.process.wait(timeout=30)
-    return server.log.read_text()
+    run_cli(env, "init")
+    admin = create_key(env, "admin", name="ops")
+    with start_server(env, log=tmp_path / "server.log") as running:
+        yield running, admin
 
 
 def test_access_log_has_no_receipts_and_no_successful_respondent_writes(server):
@@ -205,7 +126,7 @@ def test_access_log_has_no_receipts_and_no_successful_respondent_writes(server):
     status, _ = _request(running, "GET", f"/api/v1/surveys/{survey['id']}/fieldwork", key=admin)
     assert status == 200
 
-    output = stop(running)
+    output = running.stop()
 
     # No receipt code, in any spelling.
     squeezed = re.sub(r"[^A-Z0-9]", "", output.upper())

@@ -13,25 +13,22 @@ import http.client
 import json
 import os
 import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from helpers import fresh_database
+from served import Server, create_key, open_survey, run_cli, start_server
 
 LIMIT = 1024 * 1024  # MAX_CONTENT_LENGTH's default
 
 
 @dataclass
-class Server:
-    port: int
+class Served:
+    server: Server
     admin: str
     database_url: str
 
@@ -44,24 +41,6 @@ class Running:
     port: int
     public_id: str
     responses: Callable[[], int]
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "survey_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _request(port: int, method: str, path: str, body=None, headers=None):
@@ -77,72 +56,35 @@ def _request(port: int, method: str, path: str, body=None, headers=None):
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request, tmp_path_factory) -> Iterator[Server]:
+def served(request, tmp_path_factory) -> Iterator[Served]:
     """``survey-service serve`` (one worker) on a fresh database of each backend."""
     tmp_path = tmp_path_factory.mktemp(request.param)
     with fresh_database(request.param, tmp_path) as url:
         env = {**os.environ, "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "chunked-test"}
-        _cli(env, "init")
-        admin = _cli(env, "keys", "create", "--role", "admin", "--name", "ops").split()[-1]
-        port = _free_port()
-        log_path = tmp_path / "server.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "survey_service", "serve", "--port", str(port)]
-                + ["--workers", "1"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        try:
-            _wait_until_up(port, process, log_path)
-            yield Server(port, admin, url)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-        assert "Traceback" not in log_path.read_text(), log_path.read_text()
+        run_cli(env, "init")
+        admin = create_key(env, "admin", name="ops")
+        with start_server(env, log=tmp_path / "server.log") as server:
+            yield Served(server, admin, url)
+        output = server.log.read_text()
+        assert "Traceback" not in output, output
 
 
 @pytest.fixture
-def running(server: Server) -> Iterator[Running]:
-    survey_id, public_id = _open_survey(server.port, server.admin)
-    engine = create_engine(server.database_url)
+def running(served: Served) -> Iterator[Running]:
+    survey = open_survey(
+        served.server, served.admin, instrument="samlingsevaluering", audience="mixed", title="T"
+    )
+    engine = create_engine(served.database_url)
 
     def responses() -> int:
         with engine.connect() as connection:
             query = text("SELECT count(*) FROM response WHERE survey_id = :id")
-            return int(connection.execute(query, {"id": survey_id}).scalar_one())
+            return int(connection.execute(query, {"id": survey["id"]}).scalar_one())
 
     try:
-        yield Running(server.port, public_id, responses)
+        yield Running(served.server.port, survey["public_id"], responses)
     finally:
         engine.dispose()
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _request(port, "GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise AssertionError(log_path.read_text())
-        time.sleep(0.2)
-
-
-def _open_survey(port: int, admin: str) -> tuple[int, str]:
-    headers = {"Authorization": f"Bearer {admin}", "Content-Type": "application/json"}
-    body = {"municipality": "4601", "instrument": "samlingsevaluering", "audience": "mixed"}
-    status, _, created = _request(
-        port, "POST", "/api/v1/surveys", json.dumps({**body, "title": "T"}).encode(), headers
-    )
-    assert status == 201, created
-    survey = json.loads(created)
-    patch = json.dumps({"status": "open"}).encode()
-    assert _request(port, "PATCH", f"/api/v1/surveys/{survey['id']}", patch, headers)[0] == 200
-    return int(survey["id"]), str(survey["public_id"])
 
 
 def _chunks(head: bytes, size: int, tail: bytes) -> Iterator[bytes]:

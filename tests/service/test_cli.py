@@ -1,5 +1,6 @@
 """The command line: init, keys create, openapi."""
 
+import os
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ from click.testing import CliRunner
 from survey_service.cli import main
 
 from helpers import bearer
+from served import request, start_server
 
 
 def test_keys_create_prints_the_key_on_the_last_line(app, client, monkeypatch):
@@ -71,43 +73,14 @@ def test_access_log_records_nothing_about_the_respondent():
 
 def test_serve_logs_no_address_or_token(tmp_path):
     """A real gunicorn serving a request with a token in the query string."""
-    import os
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
         **os.environ,
         "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
         "SURVEY_SECRET_KEY": "x",
     }
-    log = open(tmp_path / "out.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "survey_service", "serve", "--port", str(port), "--workers", "1"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz?token=SECRET123", timeout=2
-                )
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-    output = (tmp_path / "out.log").read_text()
+    with start_server(env, log=tmp_path / "out.log") as server:
+        assert request(server, "GET", "/healthz?token=SECRET123").status == 200
+        output = server.stop()
     assert "GET /healthz 200" in output
     assert "SECRET123" not in output and "127.0.0.1 -" not in output
     assert "Python-urllib" not in output

@@ -17,22 +17,13 @@ keep the test short.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +37,7 @@ from survey_service.models import Response, ScoreAggregate
 from survey_service.services.submission import sha256
 
 from helpers import answers_for, fresh_database
+from served import Answer, NoAnswer, Server, open_survey, request, start_server
 
 #: Small timeouts, so that a held lock is felt within a second.
 LOCK_TIMEOUT_MS = 1_000
@@ -61,81 +53,17 @@ RETRY_PAUSE = 0.2
 # -- the server and its clients ------------------------------------------------------------
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: Any
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-class NoAnswer(Exception):
-    """The connection was refused or dropped: only while the server is down."""
+def call(
+    server: Server, method: str, path: str, *, timeout: float = CLIENT_TIMEOUT, **options: Any
+) -> Answer:
+    """A request with the client's timeout (a longer wait is a hang and fails the test)."""
+    answer = request(server, method, path, timeout=timeout, **options)
+    # The server software is nobody's business.
+    assert "gunicorn" not in (answer.headers.get("Server") or "").lower(), answer.headers
+    return answer
 
 
-@dataclass
-class Server:
-    base: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        form: dict[str, str] | None = None,
-        key: str | None = None,
-        timeout: float = CLIENT_TIMEOUT,
-    ) -> Answer:
-        headers: dict[str, str] = {}
-        data = None
-        if json_body is not None:
-            data = json.dumps(json_body).encode()
-            headers["Content-Type"] = "application/json"
-        elif form is not None:
-            data = urllib.parse.urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        request = urllib.request.Request(
-            self.base + path, data=data, method=method, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                answer = Answer(response.status, response.headers, response.read())
-        except urllib.error.HTTPError as error:
-            answer = Answer(error.code, error.headers, error.read())
-        except (OSError, http.client.HTTPException) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
-                raise AssertionError(f"{method} {path}: no answer within {timeout} s") from error
-            raise NoAnswer(f"{method} {path}: {error!r}") from error
-        # The server software is nobody's business.
-        assert "gunicorn" not in (answer.headers.get("Server") or "").lower(), answer.headers
-        return answer
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-    def kill(self) -> None:
-        """A crash: the master and every worker at once, mid-request."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(url: str, log: Path) -> Server:
+def serve(url: str, log: Path) -> AbstractContextManager[Server]:
     env = {
         **os.environ,
         "SURVEY_DATABASE_URL": url,
@@ -146,28 +74,7 @@ def start_server(url: str, log: Path) -> Server:
         "SURVEY_DB_LOCK_TIMEOUT_MS": str(LOCK_TIMEOUT_MS),
         "SURVEY_DB_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS),
     }
-    port = _free_port()
-    with open(log, "ab") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "survey_service", "serve", "--port", str(port)]
-            + ["--workers", "3"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # its own process group, to kill it whole
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if server.call("GET", "/healthz", timeout=2).status == 200:
-                return server
-        except (NoAnswer, AssertionError):
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            server.stop()
-            raise AssertionError(log.read_text())
-        time.sleep(0.2)
+    return start_server(env, workers=3, log=log)
 
 
 def prepare_database(url: str) -> str:
@@ -190,27 +97,10 @@ def prepare_database(url: str) -> str:
     return admin
 
 
-def open_survey(server: Server, admin: str) -> dict[str, Any]:
-    body = {
-        "municipality": "4601",
-        "instrument": "omdommetrappen",
-        "audience": "citizens",
-        "title": "Omdømme 2026",
-    }
-    created = server.call("POST", "/api/v1/surveys", json_body=body, key=admin)
-    assert created.status == 201, created.body
-    survey = created.json()
-    opened = server.call(
-        "PATCH", f"/api/v1/surveys/{survey['id']}", json_body={"status": "open"}, key=admin
-    )
-    assert opened.status == 200, opened.body
-    return dict(opened.json())
-
-
 def submit(server: Server, survey: dict[str, Any], submission_id: str, **kwargs: Any) -> Answer:
     payload = {"submission_id": submission_id, "answers": answers_for("omdommetrappen", 4)}
     path = f"/api/v1/public/surveys/{survey['public_id']}/responses"
-    return server.call("POST", path, json_body=payload, **kwargs)
+    return call(server, "POST", path, json_body=payload, **kwargs)
 
 
 def assert_retry_later(answer: Answer, *, message_contains: str | None = None) -> None:
@@ -278,11 +168,8 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 def postgres_server(
     postgres: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    server = start_server(postgres[0], tmp_path_factory.mktemp("server") / "server.log")
-    try:
+    with serve(postgres[0], tmp_path_factory.mktemp("server") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _terminate_busy_backends(url: str, until: threading.Event) -> int:
@@ -343,7 +230,7 @@ def test_terminated_connections_get_503_and_the_service_recovers_by_itself(
     for answer in refused:
         assert_retry_later(answer, message_contains="unavailable")
     # Recovered by itself: the health check, a new submission, and retries of stored ones.
-    assert server.call("GET", "/healthz").json() == {"status": "ok", "database": "ok"}
+    assert call(server, "GET", "/healthz").json() == {"status": "ok", "database": "ok"}
     stored = {k: v for final in finals for k, v in final.items()}
     extra = str(uuid.uuid4())
     assert submit(server, survey, extra).status == 201
@@ -381,14 +268,14 @@ def test_a_lock_held_on_response_gets_503_within_the_lock_timeout(postgres, post
 
             def health_check(_: int) -> None:
                 while time.monotonic() - held_since < 3.0:
-                    health.append(server.call("GET", "/healthz"))
+                    health.append(call(server, "GET", "/healthz"))
                     time.sleep(0.2)
 
             def clients_and_health_check(index: int) -> None:
                 (health_check if index == 0 else client)(index)
 
             in_threads(5, clients_and_health_check)
-            page = server.call("POST", f"/s/{survey['public_id']}", form=form)
+            page = call(server, "POST", f"/s/{survey['public_id']}", form=form)
             assert page.status == 503
             assert page.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
             assert "Vi kan ikkje ta imot svara akkurat no" in page.body.decode()
@@ -402,7 +289,7 @@ def test_a_lock_held_on_response_gets_503_within_the_lock_timeout(postgres, post
     # The lock is gone: the refused submissions are stored, once each.
     for submission_id in refused:
         assert submit(server, survey, submission_id).status == 201
-    assert server.call("POST", f"/s/{survey['public_id']}", form=form).status == 201
+    assert call(server, "POST", f"/s/{survey['public_id']}", form=form).status == 201
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -431,8 +318,7 @@ def test_a_crash_mid_load_loses_no_acknowledged_submission_and_stores_none_twice
     database, tmp_path
 ):
     url, admin = database
-    server = start_server(url, tmp_path / "server.log")
-    try:
+    with serve(url, tmp_path / "server.log") as server:
         survey = open_survey(server, admin)
         ids = [[str(uuid.uuid4()) for _ in range(10)] for _ in range(4)]
         acknowledged: dict[str, str] = {}  # submission id -> receipt
@@ -455,17 +341,12 @@ def test_a_crash_mid_load_loses_no_acknowledged_submission_and_stores_none_twice
             killed = killer.submit(lambda: (enough.wait(timeout=60), server.kill()))
             in_threads(4, client)
             killed.result()
-    finally:
-        server.stop()
 
     assert len(acknowledged) >= 12
-    server = start_server(url, tmp_path / "server.log")
-    try:
+    with serve(url, tmp_path / "server.log") as server:
         for submission_id in [i for group in ids for i in group]:
             answer = submit_until_stored(server, survey, submission_id, [])
             if submission_id in acknowledged:
                 assert answer.status == 200, answer.body
                 assert answer.json()["receipt"] == acknowledged[submission_id]
-    finally:
-        server.stop()
     assert_stored_once_each(url, survey["id"], {i for group in ids for i in group})
