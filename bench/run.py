@@ -130,6 +130,7 @@ def main() -> None:
             "SURVEY_DATABASE_URL": url,
             "SURVEY_SECRET_KEY": "bench",
             "SURVEY_RATE_LIMIT_PER_MINUTE": 0,
+            "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": 0,
         }
     )
     print(f"Database: {url}")

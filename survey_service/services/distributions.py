@@ -23,7 +23,6 @@ from typing import Any
 from survey_service.instruments import DONT_KNOW, Instrument, Item
 from survey_service.services.score_report import Report, Rules
 from survey_service.services.score_store import (
-    NO_MOMENTS,
     Aggregate,
     Cells,
     Moments,
@@ -46,38 +45,49 @@ def values_of(item: Item) -> list[object]:
     return [*item.values, *([DONT_KNOW] if item.dont_know else [])]
 
 
-def with_shares(cells: Cells, instrument: Instrument) -> Cells:
+#: Each counted item's values, each with its count's key and its share's key.
+ValueKeys = list[list[tuple[str, str]]]
+
+
+def value_keys(instrument: Instrument) -> ValueKeys:
+    """Per counted item, ``(count key, share key)`` of each of its values, in order; made once
+    per read rather than once per cell."""
+    return [
+        [(count_key(item.link_id, v), share_key(item.link_id, v)) for v in values_of(item)]
+        for item in counted_items(instrument)
+    ]
+
+
+def with_shares(cells: Cells, keys: ValueKeys) -> Cells:
     """The cells with each value's count turned into its share among the cell's answers to
     the item (a 0/100 indicator's moments); the counts themselves leave."""
-    items = counted_items(instrument)
     out: Cells = {}
     for cell, (n, stats) in cells.items():
-        measures = {k: v for k, v in stats.measures.items() if not k.startswith("dist:")}
-        for item in items:
-            counts = {v: stats.measures.get(count_key(item.link_id, v)) for v in values_of(item)}
-            answered = sum(m.n for m in counts.values() if m is not None)
+        stored = stats.measures
+        measures = {k: v for k, v in stored.items() if not k.startswith("dist:")}
+        for values in keys:
+            chosen = [
+                (share, stored[count].n if count in stored else 0.0) for count, share in values
+            ]
+            answered = sum(c for _share, c in chosen)
             if answered <= 0:
                 continue
-            for value, moments in counts.items():
-                chosen = 0.0 if moments is None else moments.n
-                measures[share_key(item.link_id, value)] = Moments(
-                    answered, 100.0 * chosen, 10_000.0 * chosen
-                )
+            for share, c in chosen:
+                measures[share] = Moments(answered, 100.0 * c, 10_000.0 * c)
         out[cell] = (n, Aggregate(measures, stats.alpha, stats.changes))
     return out
 
 
-def value_counts(cells: Cells, instrument: Instrument) -> dict[str, int]:
+def value_counts(cells: Cells, keys: ValueKeys) -> dict[str, int]:
     """How many gave each value of each counted item (``share_key`` -> count)."""
-    totals: dict[str, int] = {}
-    for item in counted_items(instrument):
-        for value in values_of(item):
-            count = sum(
-                stats.measures.get(count_key(item.link_id, value), NO_MOMENTS).n
-                for _n, stats in cells.values()
-            )
-            totals[share_key(item.link_id, value)] = int(round(count))
-    return totals
+    totals: dict[str, float] = {share: 0.0 for values in keys for _count, share in values}
+    for _n, stats in cells.values():
+        stored = stats.measures
+        for values in keys:
+            for count, share in values:
+                if count in stored:
+                    totals[share] += stored[count].n
+    return {share: int(round(total)) for share, total in totals.items()}
 
 
 def present(

@@ -58,8 +58,9 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
     shown = snapshots.published(session, survey.id)
     snapshot, n = shown.snapshot, shown.n
     # Each value's count of a scored item, and its share as a figure like the others.
-    value_counts = distributions.value_counts(shown.cells, instrument)
-    cells = distributions.with_shares(shown.cells, instrument)
+    keys = distributions.value_keys(instrument)
+    value_counts = distributions.value_counts(shown.cells, keys)
+    cells = distributions.with_shares(shown.cells, keys)
     # The margins the snapshot was taken with: one state is never shown under two weightings.
     margins = snapshot.margins if snapshot is not None else {}
     weighting = calibration.weighting(
@@ -89,11 +90,16 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         shared = measure.startswith(f"{distributions.SHARE}:")
         if not shared and calibration.all_alike(total.n, total.sum_y, total.sum_y2):
             alike.add(measure)
-        # Each figure is weighted by groups large enough among those who gave it.
-        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
-        for cell, part in per_cell.items():
-            strata[own.strata[cell]] += _weighted(part, own.weights[cell])
+        if margins:
+            # Each figure is weighted by groups large enough among those who gave it.
+            own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            for cell, part in per_cell.items():
+                strata[own.strata[cell]] += _weighted(part, own.weights[cell])
+        else:
+            # Unweighted: every cell counts alike, and the totals say it all.
+            own = weighting
+            strata[""] = _weighted(total, 1.0)
         counts[measure] = int(round(total.n))
         results[measure] = _estimate(strata, own, survey, rules, _scale(instrument, measure))
     alpha = {
