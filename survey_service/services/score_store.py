@@ -151,6 +151,27 @@ class Aggregate:
 EMPTY = Aggregate()
 
 
+def summed(parts: Iterable[Aggregate]) -> Aggregate:
+    """The sum of many aggregates (what ``+`` gives, added up in one pass)."""
+    totals: dict[str, list[float]] = {}
+    alpha: dict[str, AlphaSums] = {}
+    changes: dict[str, int] = {}
+    for part in parts:
+        for key, moments in part.measures.items():
+            total = totals.get(key)
+            if total is None:
+                totals[key] = list(moments)
+            else:
+                total[0] += moments.n
+                total[1] += moments.sum_y
+                total[2] += moments.sum_y2
+        for key, sums in part.alpha.items():
+            alpha[key] = sums if key not in alpha else alpha[key].plus(sums)
+        for key, count in part.changes.items():
+            changes[key] = changes.get(key, 0) + count
+    return Aggregate({key: Moments(*total) for key, total in totals.items()}, alpha, changes)
+
+
 #: cell -> (respondents, their statistics)
 Cells = dict[str, tuple[int, Aggregate]]
 

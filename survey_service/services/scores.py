@@ -30,7 +30,7 @@ from survey_service.scoring import (
     mean_ci_from_stats,
     mean_ci_from_strata_stats,
 )
-from survey_service.services import calibration, distributions, snapshots
+from survey_service.services import calibration, distributions, score_store, snapshots
 from survey_service.services.calibration import Weighting
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_disclosure import withheld
@@ -58,11 +58,15 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
     shown = snapshots.published(session, survey.id)
     snapshot, n = shown.snapshot, shown.n
     # Each value's count of a scored item, and its share as a figure like the others.
-    keys = distributions.value_keys(instrument)
-    value_counts = distributions.value_counts(shown.cells, keys)
-    cells = distributions.with_shares(shown.cells, keys)
     # The margins the snapshot was taken with: one state is never shown under two weightings.
     margins = snapshot.margins if snapshot is not None else {}
+    cells = shown.cells
+    if not margins:
+        # Unweighted, a figure needs only the sums over all cells: add them up once.
+        cells = {"": (n, score_store.summed(stats for _count, stats in cells.values()))}
+    keys = distributions.value_keys(instrument)
+    value_counts = distributions.value_counts(cells, keys)
+    cells = distributions.with_shares(cells, keys)
     weighting = calibration.weighting(
         {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
         margins,
@@ -90,16 +94,11 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         shared = measure.startswith(f"{distributions.SHARE}:")
         if not shared and calibration.all_alike(total.n, total.sum_y, total.sum_y2):
             alike.add(measure)
+        # Each figure is weighted by groups large enough among those who gave it.
+        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
-        if margins:
-            # Each figure is weighted by groups large enough among those who gave it.
-            own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
-            for cell, part in per_cell.items():
-                strata[own.strata[cell]] += _weighted(part, own.weights[cell])
-        else:
-            # Unweighted: every cell counts alike, and the totals say it all.
-            own = weighting
-            strata[""] = _weighted(total, 1.0)
+        for cell, part in per_cell.items():
+            strata[own.strata[cell]] += _weighted(part, own.weights[cell])
         counts[measure] = int(round(total.n))
         results[measure] = _estimate(strata, own, survey, rules, _scale(instrument, measure))
     alpha = {

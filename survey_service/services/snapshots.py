@@ -117,8 +117,12 @@ def _merged(entries: Iterable[Any]) -> Cells:
     """A snapshot's stored ``[[cell, n, stats], ...]`` as ``cell -> (n, stats)``."""
     cells: Cells = {}
     for cell, n, stats in entries:
-        count, merged = cells.get(cell, (0, EMPTY))
-        cells[cell] = (count + int(n), merged + Aggregate.from_json(stats))
+        parsed = Aggregate.from_json(stats)
+        if cell in cells:  # a cell is stored once; older snapshots may hold it twice
+            count, merged = cells[cell]
+            cells[cell] = (count + int(n), merged + parsed)
+        else:
+            cells[cell] = (int(n), parsed)
     return {cell: value for cell, value in cells.items() if _any(*value)}
 
 
