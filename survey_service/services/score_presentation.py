@@ -171,6 +171,9 @@ def _method(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         "interval": BOUNDED_INTERVAL_TEXT,
         "interval_method": "bounded-score",
         "finite_population_correction": survey.population_size is not None,
+        "finite_population_correction_note": "left out of a figure whose respondents number "
+        "the population size or more (a census has no sampling error, but its answers still "
+        "vary: the interval is that of the process behind them, never a point)",
         "weighting": weighting.method,
         "weighting_margins": list(weighting.margins),
         "weighting_note": weighting.note,

@@ -162,8 +162,11 @@ def _estimate(
     if total.n == 0:
         return None
     population = survey.population_size
-    if population is not None and population < total.n:
-        population = None  # a stale population size must not make the variance negative
+    if population is not None and population <= total.n:
+        # Everyone answered (or the population size is stale): the correction would make the
+        # interval a point, as if the answers could not have come out otherwise. The interval
+        # is then that of the process behind the answers, without the correction.
+        population = None
     if weighting.method == "none":
         return mean_ci_from_stats(
             total,

@@ -8,7 +8,16 @@ from scipy import stats
 
 from survey_service.scoring import cronbach_alpha, mean_ci
 
-from helpers import answers_for, assert_error, bearer, open_survey, submit
+from helpers import (
+    answers_for,
+    assert_error,
+    bearer,
+    dice_survey,
+    figure,
+    open_survey,
+    read_scores,
+    submit,
+)
 
 # Student t quantiles (published tables; scipy.stats.t.ppf agrees to 1e-12).
 T_975_DF5 = 2.5705818366147395
@@ -146,12 +155,12 @@ def test_everything_suppressed_below_min_n(client, admin):
     result = scores(client, admin, survey)
     assert result["n"] is None and result["suppressed"] is True
     assert result["response_rate"] is None
-    for figure in result["dimensions"] + result["indices"] + result["items"]:
-        assert figure["suppressed"] is True
+    for shown in result["dimensions"] + result["indices"] + result["items"]:
+        assert shown["suppressed"] is True
         for field in ("estimate", "standard_error", "confidence_interval", "n", "n_effective"):
-            assert figure[field] is None, (figure["key"], field)
-    for figure in result["dimensions"]:
-        reliability = figure["reliability"]
+            assert shown[field] is None, (shown["key"], field)
+    for shown in result["dimensions"]:
+        reliability = shown["reliability"]
         assert reliability["estimate"] is None and reliability["n"] is None
     assert by_key(result["dimensions"])["tillit"]["target"] == {
         "value": 50.0,
@@ -442,3 +451,19 @@ def test_all_scores_with_the_average_municipality_benchmark(client, admin, make_
         ),
         403,
     )
+
+
+def test_a_census_is_never_a_point(client, admin):
+    # Ten of ten answered: the correction for the finite population would make every
+    # interval a point. It is left out, so the interval is that of the answers' spread.
+    rolls = [6, 5, 5, 4, 6, 3, 5, 6, 4, 5]
+    figures = []
+    for population in (10, None):
+        survey = dice_survey(client, admin, population_size=population)
+        for roll in rolls:
+            assert submit(client, survey, {"terningkast": roll}).status_code == 201
+        figures.append(figure(read_scores(client, admin, survey), "terningkast"))
+    census, sample = figures
+    interval = census["confidence_interval"]
+    assert interval["high"] - interval["low"] > 1
+    assert interval == sample["confidence_interval"]
