@@ -18,15 +18,17 @@ the answers, don't know included, come from fewer than ``min_n`` people or from 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from survey_service.instruments import DONT_KNOW, Instrument, Item
 from survey_service.services.score_report import Report, Rules
 from survey_service.services.score_store import (
+    NO_MOMENTS,
     Aggregate,
     Cells,
     Moments,
-    count_key,
+    dont_know_key,
 )
 
 #: The derived share of one value among those who answered, as a measure on 0–100.
@@ -45,48 +47,62 @@ def values_of(item: Item) -> list[object]:
     return [*item.values, *([DONT_KNOW] if item.dont_know else [])]
 
 
-#: Each counted item's values, each with its count's key and its share's key.
-ValueKeys = list[list[tuple[str, str]]]
+@dataclass(frozen=True)
+class Counted:
+    """A counted item: its link id, its values and their share keys, its don't-know key."""
+
+    link_id: str
+    shares: tuple[str, ...]  # one per value of the item, in order
+    dont_know: str | None  # the don't-know share key, if the item offers it
 
 
-def value_keys(instrument: Instrument) -> ValueKeys:
-    """Per counted item, ``(count key, share key)`` of each of its values, in order; made once
-    per read rather than once per cell."""
+def counted(instrument: Instrument) -> list[Counted]:
+    """Every counted item with its keys, made once per read rather than once per cell."""
     return [
-        [(count_key(item.link_id, v), share_key(item.link_id, v)) for v in values_of(item)]
+        Counted(
+            item.link_id,
+            tuple(share_key(item.link_id, v) for v in item.values),
+            share_key(item.link_id, DONT_KNOW) if item.dont_know else None,
+        )
         for item in counted_items(instrument)
     ]
 
 
-def with_shares(cells: Cells, keys: ValueKeys) -> Cells:
+def _chosen(stats: Aggregate, item: Counted) -> list[tuple[str, float]]:
+    """Each value's share key with how many in the cell gave it, don't know last."""
+    values = stats.counts.get(item.link_id) or (0.0,) * len(item.shares)
+    chosen = list(zip(item.shares, values, strict=True))
+    if item.dont_know is not None:
+        chosen.append(
+            (item.dont_know, stats.measures.get(dont_know_key(item.link_id), NO_MOMENTS).n)
+        )
+    return chosen
+
+
+def with_shares(cells: Cells, items: list[Counted]) -> Cells:
     """The cells with each value's count turned into its share among the cell's answers to
     the item (a 0/100 indicator's moments); the counts themselves leave."""
     out: Cells = {}
     for cell, (n, stats) in cells.items():
-        stored = stats.measures
-        measures = {k: v for k, v in stored.items() if not k.startswith("dist:")}
-        for values in keys:
-            chosen = [
-                (share, stored[count].n if count in stored else 0.0) for count, share in values
-            ]
-            answered = sum(c for _share, c in chosen)
+        measures = {k: v for k, v in stats.measures.items() if not k.startswith("dk:")}
+        for item in items:
+            chosen = _chosen(stats, item)
+            answered = sum(count for _share, count in chosen)
             if answered <= 0:
                 continue
-            for share, c in chosen:
-                measures[share] = Moments(answered, 100.0 * c, 10_000.0 * c)
+            for share, count in chosen:
+                measures[share] = Moments(answered, 100.0 * count, 10_000.0 * count)
         out[cell] = (n, Aggregate(measures, stats.alpha, stats.changes))
     return out
 
 
-def value_counts(cells: Cells, keys: ValueKeys) -> dict[str, int]:
+def value_counts(cells: Cells, items: list[Counted]) -> dict[str, int]:
     """How many gave each value of each counted item (``share_key`` -> count)."""
-    totals: dict[str, float] = {share: 0.0 for values in keys for _count, share in values}
+    totals: dict[str, float] = {}
     for _n, stats in cells.values():
-        stored = stats.measures
-        for values in keys:
-            for count, share in values:
-                if count in stored:
-                    totals[share] += stored[count].n
+        for item in items:
+            for share, count in _chosen(stats, item):
+                totals[share] = totals.get(share, 0.0) + count
     return {share: int(round(total)) for share, total in totals.items()}
 
 

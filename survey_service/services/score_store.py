@@ -32,8 +32,10 @@ ATTRIBUTES = ("role", "age_band", "gender", "area")
 
 #: The stored form of an :class:`Aggregate` (``score_aggregate.stats``, the entries of
 #: ``score_snapshot.cells``): ``{"m": {measure: [n, Σy, Σy²]}, "a": {dimension: [n, sums,
-#: products]}, "c": {figure: changes}}``. A measure ``dist:<item>=<value>`` counts the
-#: answers of one value (``[count, count, count]``); it moves with the item (see ``_figure``).
+#: products]}, "d": {item: [count of each value]}, "c": {figure: changes}}``. An item's
+#: counts (its distribution) move with its score, ``item:<link_id>``; the count of its "don't
+#: know" answers is the measure ``dk:<link_id>`` (``[count, count, count]``), a figure of its
+#: own.
 Stats = dict[str, Any]
 
 
@@ -89,6 +91,8 @@ class Aggregate:
     measures: Mapping[str, Moments] = field(default_factory=dict)
     alpha: Mapping[str, AlphaSums] = field(default_factory=dict)
     changes: Mapping[str, int] = field(default_factory=dict)
+    #: Per scored item, how many gave each of its values (in the order of ``Item.values``).
+    counts: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, stats: Mapping[str, Any] | None) -> Aggregate:
@@ -102,6 +106,7 @@ class Aggregate:
                 for key, (n, sums, products) in stats.get("a", {}).items()
             },
             dict(stats.get("c", {})),
+            {key: tuple(values) for key, values in stats.get("d", {}).items()},
         )
 
     def to_json(self) -> Stats:
@@ -110,6 +115,7 @@ class Aggregate:
             "m": {key: [m.n, m.sum_y, m.sum_y2] for key, m in self.measures.items()},
             "a": {key: [a.n, list(a.sums), list(a.products)] for key, a in self.alpha.items()},
             "c": dict(self.changes),
+            "d": {key: list(values) for key, values in self.counts.items()},
         }
 
     def plus(self, part: Aggregate, sign: int = 1) -> Aggregate:
@@ -124,7 +130,11 @@ class Aggregate:
         changes = dict(self.changes)
         for key, count in part.changes.items():
             changes[key] = changes.get(key, 0) + abs(sign) * count
-        return Aggregate(measures, alpha, changes)
+        counts = dict(self.counts)
+        for key, values in part.counts.items():
+            before = counts.get(key, (0.0,) * len(values))
+            counts[key] = tuple(a + sign * b for a, b in zip(before, values, strict=True))
+        return Aggregate(measures, alpha, changes, counts)
 
     def __add__(self, part: Aggregate) -> Aggregate:
         return self.plus(part)
@@ -134,18 +144,25 @@ class Aggregate:
 
     def holds_figures(self) -> bool:
         """Whether it holds a figure: a measure given by someone, or α statistics."""
-        return any(m.n > 0 for m in self.measures.values()) or bool(self.alpha)
+        return (
+            any(m.n > 0 for m in self.measures.values())
+            or bool(self.alpha)
+            or any(any(values) for values in self.counts.values())
+        )
 
     def with_figures_from(self, old: Aggregate, kept: set[str]) -> Aggregate:
         """These statistics, except that the figures in ``kept`` (measure keys,
-        ``alpha:<dimension>``) and their change counts are taken from ``old``."""
-        measures = {k: v for k, v in self.measures.items() if _figure(k) not in kept}
-        measures |= {k: v for k, v in old.measures.items() if _figure(k) in kept}
+        ``alpha:<dimension>``) and their change counts are taken from ``old``; an item's
+        counts go with its score."""
+        measures = {k: v for k, v in self.measures.items() if k not in kept}
+        measures |= {k: v for k, v in old.measures.items() if k in kept}
+        counts = {k: v for k, v in self.counts.items() if f"item:{k}" not in kept}
+        counts |= {k: v for k, v in old.counts.items() if f"item:{k}" in kept}
         alpha = {d: v for d, v in self.alpha.items() if alpha_key(d) not in kept}
         alpha |= {d: v for d, v in old.alpha.items() if alpha_key(d) in kept}
         changes = {k: v for k, v in self.changes.items() if k not in kept}
         changes |= {k: v for k, v in old.changes.items() if k in kept}
-        return Aggregate(measures, alpha, changes)
+        return Aggregate(measures, alpha, changes, counts)
 
 
 EMPTY = Aggregate()
@@ -156,6 +173,7 @@ def summed(parts: Iterable[Aggregate]) -> Aggregate:
     totals: dict[str, list[float]] = {}
     alpha: dict[str, AlphaSums] = {}
     changes: dict[str, int] = {}
+    counts: dict[str, list[float]] = {}
     for part in parts:
         for key, moments in part.measures.items():
             total = totals.get(key)
@@ -169,7 +187,19 @@ def summed(parts: Iterable[Aggregate]) -> Aggregate:
             alpha[key] = sums if key not in alpha else alpha[key].plus(sums)
         for key, count in part.changes.items():
             changes[key] = changes.get(key, 0) + count
-    return Aggregate({key: Moments(*total) for key, total in totals.items()}, alpha, changes)
+        for key, values in part.counts.items():
+            so_far = counts.get(key)
+            if so_far is None:
+                counts[key] = list(values)
+            else:
+                for i, value in enumerate(values):
+                    so_far[i] += value
+    return Aggregate(
+        {key: Moments(*total) for key, total in totals.items()},
+        alpha,
+        changes,
+        {key: tuple(values) for key, values in counts.items()},
+    )
 
 
 #: cell -> (respondents, their statistics)
@@ -219,30 +249,24 @@ def contribution(
         ys = [float(scores.item_scores[link_id]) for link_id in items]
         products = [ys[i] * ys[j] for i in range(len(ys)) for j in range(i, len(ys))]
         alpha[rule.dimension] = AlphaSums(1, tuple(ys), tuple(products))
+    # Each scored item's value, counted for its distribution (a change of the item's score),
+    # and a don't know as a figure of its own.
+    counts: dict[str, tuple[float, ...]] = {}
+    for item in instrument.items:
+        answer = answers.get(item.link_id)
+        if item.scale is None or answer is None:
+            continue
+        if answer == DONT_KNOW:
+            measures[dont_know_key(item.link_id)] = Moments(1, 1.0, 1.0)
+        else:
+            counts[item.link_id] = tuple(float(v == answer) for v in item.values)
     changes = {key: 1 for key in measures} | {alpha_key(d): 1 for d in alpha}
-    # Each scored item's value (don't know included), counted for its distribution. A value's
-    # count is a change of the item's score; a don't know is a change of its own.
-    given = [
-        i for i in instrument.items if i.scale is not None and answers.get(i.link_id) is not None
-    ]
-    counts = {count_key(i.link_id, answers[i.link_id]): Moments(1, 1.0, 1.0) for i in given}
-    changes |= {key: 1 for key in counts if _figure(key) == key}
-    return Aggregate(measures | counts, alpha, changes)
+    return Aggregate(measures, alpha, changes, counts)
 
 
-def count_key(link_id: str, value: object) -> str:
-    """The measure that counts how many gave ``value`` to an item."""
-    return f"dist:{link_id}={value}"
-
-
-def _figure(key: str) -> str:
-    """The figure a measure moves with in the published snapshot: a value's count with its
-    item's score (``item:<link_id>``), so that the counts never show a score that has moved
-    by fewer than ``min_n``; the count of don't know on its own; others by themselves."""
-    if not key.startswith("dist:"):
-        return key
-    link_id, value = key.removeprefix("dist:").split("=", 1)
-    return key if value == DONT_KNOW else f"item:{link_id}"
+def dont_know_key(link_id: str) -> str:
+    """The measure that counts an item's "don't know" answers."""
+    return f"dk:{link_id}"
 
 
 def alpha_key(dimension: str) -> str:

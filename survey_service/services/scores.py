@@ -64,9 +64,9 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
     if not margins:
         # Unweighted, a figure needs only the sums over all cells: add them up once.
         cells = {"": (n, score_store.summed(stats for _count, stats in cells.values()))}
-    keys = distributions.value_keys(instrument)
-    value_counts = distributions.value_counts(cells, keys)
-    cells = distributions.with_shares(cells, keys)
+    counted = distributions.counted(instrument)
+    value_counts = distributions.value_counts(cells, counted)
+    cells = distributions.with_shares(cells, counted)
     weighting = calibration.weighting(
         {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
         margins,
