@@ -348,8 +348,9 @@ def _insert_empty(session: Session, survey_id: int, cell: str, stripe: int) -> N
 def merged_by_cell(rows: Iterable[Any]) -> Cells:
     """Merge a survey's stripe rows (anything with ``cell``, ``n`` and ``stats``) into one
     ``(n, stats)`` per cell."""
-    cells: Cells = {}
+    counts: dict[str, int] = {}
+    parts: dict[str, list[Aggregate]] = {}
     for row in rows:
-        n, stats = cells.get(row.cell, (0, EMPTY))
-        cells[row.cell] = (n + row.n, stats + Aggregate.from_json(row.stats))
-    return cells
+        counts[row.cell] = counts.get(row.cell, 0) + row.n
+        parts.setdefault(row.cell, []).append(Aggregate.from_json(row.stats))
+    return {cell: (counts[cell], summed(stripes)) for cell, stripes in parts.items()}
