@@ -121,13 +121,7 @@ def present(
     keys = [share_key(item.link_id, v) for v in values]
     counts = [report.value_counts.get(key, 0) for key in keys]
     answered = sum(counts)
-    reason = score_withheld
-    if reason is not None:
-        pass
-    elif report.n < rules.min_n or answered < rules.min_n:
-        reason = "fewer_than_min_n"
-    elif max(counts) == answered and answered < 2 * rules.min_n:
-        reason = "all_gave_the_same_answer"
+    reason = score_withheld or _withheld(report.n, counts, rules)
     if reason is not None:
         return {"n": None, "suppressed": True, "suppression_reason": reason, "values": None}
     entries = []
@@ -142,3 +136,13 @@ def present(
             }
         )
     return {"n": answered, "suppressed": False, "suppression_reason": None, "values": entries}
+
+
+def _withheld(respondents: int, counts: list[int], rules: Rules) -> str | None:
+    """Why the distribution of answers ``counts`` may not be published, or None."""
+    answered = sum(counts)
+    if respondents < rules.min_n or answered < rules.min_n:
+        return "fewer_than_min_n"
+    if max(counts) == answered and answered < 2 * rules.min_n:
+        return "all_gave_the_same_answer"
+    return None
