@@ -90,7 +90,7 @@ def _canonical_set(origins: Iterable[str]) -> set[str]:
     return {c for c in map(canonical, origins) if c is not None}
 
 
-def _check_origin(_: None = None) -> Response | None:
+def _check_origin() -> Response | None:
     """Before the view: decide whether the request's ``Origin`` may call this endpoint, and
     answer a preflight (``OPTIONS`` with ``Access-Control-Request-Method``) here."""
     origin = request.headers.get("Origin")
