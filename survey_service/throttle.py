@@ -84,13 +84,13 @@ def client_wait() -> float:
 
 def check_client() -> None:
     """Count this request against its client; answer 429 (JSON) above the limit."""
-    wait = client_wait()
+    _refuse_for(client_wait(), "Too many requests from your network just now")
+
+
+def _refuse_for(wait: float, why: str) -> None:
+    """Answer 429 (JSON) with ``Retry-After`` while there are ``wait`` seconds to wait."""
     if wait > 0:
-        abort(
-            429,
-            message="Too many requests from your network just now; try again shortly.",
-            headers=retry_after(wait),
-        )
+        abort(429, message=f"{why}; try again shortly.", headers=retry_after(wait))
 
 
 def survey_wait(public_id: str) -> float:
@@ -108,13 +108,7 @@ def survey_wait(public_id: str) -> float:
 
 def check_survey(public_id: str) -> None:
     """Answer 429 (JSON) with ``Retry-After`` when the survey's ceiling is reached."""
-    wait = survey_wait(public_id)
-    if wait > 0:
-        abort(
-            429,
-            message="This survey is receiving too many responses right now; try again shortly.",
-            headers=retry_after(wait),
-        )
+    _refuse_for(survey_wait(public_id), "This survey is receiving too many responses right now")
 
 
 def count_accepted(public_id: str) -> None:

@@ -61,15 +61,18 @@ def fresh_database(backend: str, tmp_dir: Any) -> Iterator[str]:
             yield url
 
 
+#: A survey as the tests create it unless told otherwise.
+SURVEY_DEFAULTS = {
+    "municipality": "4601",
+    "instrument": "omdommetrappen",
+    "audience": "citizens",
+    "title": "Omdømmeundersøking 2026",
+}
+
+
 def create_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
     """Create a survey through the API (201 asserted); fields override the defaults."""
-    body = {
-        "municipality": "4601",
-        "instrument": "omdommetrappen",
-        "audience": "citizens",
-        "title": "Omdømmeundersøking 2026",
-        **fields,
-    }
+    body = {**SURVEY_DEFAULTS, **fields}
     response = client.post("/api/v1/surveys", json=body, headers=bearer(key))
     assert response.status_code == 201, response.get_json()
     return dict(response.get_json())
@@ -95,6 +98,17 @@ def close_survey(client: Any, key: str, survey: dict[str, Any]) -> dict[str, Any
 def dice_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
     """An open survey of the gathering's evaluation (one dice item, ``terningkast``)."""
     return open_survey(client, key, instrument="samlingsevaluering", audience="mixed", **fields)
+
+
+#: A population of 600 women and 400 men, for surveys weighted by gender.
+GENDER_MARGINS = {"gender": {"female": 600, "male": 400}}
+
+
+def weighted_dice_survey(client: Any, key: str) -> dict[str, Any]:
+    """A dice survey that asks for gender and is weighted to :data:`GENDER_MARGINS`."""
+    return dice_survey(
+        client, key, respondent_attributes={"gender": None}, population_margins=GENDER_MARGINS
+    )
 
 
 def dice(roll: int) -> float:

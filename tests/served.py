@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers import SURVEY_DEFAULTS
+
 #: How long the server may take to answer ``/healthz`` after it is started.
 STARTUP_TIMEOUT = 60.0
 #: How long SIGTERM has to stop the server before SIGKILL does.
@@ -184,13 +186,7 @@ def request(
 
 def open_survey(server: Server, key: str, **fields: Any) -> dict[str, Any]:
     """Create a survey and open it (201 and 200 asserted); fields override the defaults."""
-    body = {
-        "municipality": "4601",
-        "instrument": "omdommetrappen",
-        "audience": "citizens",
-        "title": "Omdømme 2026",
-        **fields,
-    }
+    body = {**SURVEY_DEFAULTS, **fields}
     created = request(server, "POST", "/api/v1/surveys", json_body=body, key=key)
     assert created.status == 201, created.body
     survey_id = created.json()["id"]

@@ -95,6 +95,19 @@ def _labels(name: str, labels: ArrayLike, size: int) -> NDArray[Any]:
     return arr
 
 
+def _label_codes(name: str, labels: ArrayLike, keep: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """The labels of the values in ``keep`` as codes 0, 1, ... (in sorted order of the
+    labels), for grouping."""
+    kept = _labels(name, labels, keep.shape[0])[keep]
+    try:
+        _, inverse = np.unique(kept, return_inverse=True)
+    except TypeError as exc:
+        raise ValueError(
+            f"{name} labels must be mutually comparable (all str or all numbers); got {labels!r}"
+        ) from exc
+    return np.asarray(inverse, dtype=np.intp).reshape(-1)
+
+
 def _population_size(population_size: object, n: int) -> float | None:
     if population_size is None:
         return None
@@ -140,19 +153,8 @@ def _drop_missing(
 ) -> tuple[FloatArray, FloatArray | None, NDArray[np.intp] | None]:
     y = _values(name, values)
     w = _weights(weights, y.shape[0])
-    codes: NDArray[np.intp] | None = None
-    if poststrata is not None:
-        labels = _labels("poststrata", poststrata, y.shape[0])
-        keep_labels = labels[~np.isnan(y)]
-        try:
-            _, inverse = np.unique(keep_labels, return_inverse=True)
-        except TypeError as exc:
-            raise ValueError(
-                f"poststrata labels must be mutually comparable (all str or all numbers); "
-                f"got {poststrata!r}"
-            ) from exc
-        codes = np.asarray(inverse, dtype=np.intp).reshape(-1)
     keep = ~np.isnan(y)
+    codes = None if poststrata is None else _label_codes("poststrata", poststrata, keep)
     y = y[keep]
     if w is not None:
         w = w[keep]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import FloatArray, _labels, _values
+from ._validation import FloatArray, _label_codes, _values
 
 
 def validate_scale(scale: object) -> tuple[float, float] | None:
@@ -70,16 +69,7 @@ def validate_raking_margins(
         raise ValueError("pass either poststrata or raking_margins, not both")
     y = _values("values", values)
     keep = ~np.isnan(y)
-    codes: list[NDArray[np.intp]] = []
-    name: Any
-    for name, labels in raking_margins.items():
-        arr = _labels(f"raking_margins[{name!r}]", labels, y.shape[0])[keep]
-        try:
-            _, inverse = np.unique(arr, return_inverse=True)
-        except TypeError as exc:
-            raise ValueError(
-                f"raking_margins[{name!r}] labels must be mutually comparable (all str or all "
-                f"numbers); got {labels!r}"
-            ) from exc
-        codes.append(np.asarray(inverse, dtype=np.intp).reshape(-1))
-    return codes
+    return [
+        _label_codes(f"raking_margins[{name!r}]", labels, keep)
+        for name, labels in raking_margins.items()
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from survey_service.scoring import mean_ci
 
-from helpers import answers_for, open_survey, read_scores, submit
+from helpers import answers_for, open_survey, read_scores, submit, weighted_dice_survey
 
 ROLLS = [6, 5, 5, 4, 6, 3, 5, 6, 4, 5]
 
@@ -156,14 +156,7 @@ def test_a_distribution_moves_only_with_min_n_changes(client, admin):
 
 @pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 4}])
 def test_weighted_shares_follow_the_population(client, admin):
-    survey = open_survey(
-        client,
-        admin,
-        instrument="samlingsevaluering",
-        audience="mixed",
-        respondent_attributes={"gender": None},
-        population_margins={"gender": {"female": 600, "male": 400}},
-    )
+    survey = weighted_dice_survey(client, admin)
     data = [("female", 6), ("female", 5), ("female", 6), ("female", 5)]
     data += [("male", 2), ("male", 3), ("male", 6), ("male", 3)]
     for gender, roll in data:

@@ -17,6 +17,7 @@ from helpers import (
     open_survey,
     read_scores,
     submit,
+    weighted_dice_survey,
 )
 
 # Student t quantiles (published tables; scipy.stats.t.ppf agrees to 1e-12).
@@ -184,14 +185,7 @@ def test_min_n_is_configurable(client, admin):
 
 @pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 4}])
 def test_poststratified_weights_match_the_reference(client, admin):
-    survey = open_survey(
-        client,
-        admin,
-        instrument="samlingsevaluering",
-        audience="mixed",
-        respondent_attributes={"gender": None},
-        population_margins={"gender": {"female": 600, "male": 400}},
-    )
+    survey = weighted_dice_survey(client, admin)
     data = [
         ("female", 6),
         ("female", 5),
