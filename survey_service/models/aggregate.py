@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from survey_service.database import Base, JSONType
 
@@ -59,6 +60,9 @@ class ScoreSnapshot(Base):
     margins: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # [[cell, n, stats], ...]: one entry per cell, merged over the stripes.
     cells: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    # Taken when the survey stopped collecting, from exactly its published responses: what
+    # its export releases. Never replaced.
+    final: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FormCounter(Base):

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from survey_service.database import Base, JSONType
 from survey_service.instruments import LANGUAGES
@@ -45,3 +46,6 @@ class Response(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
     # The person's scores as computed at submission: {"dimensions": {...}, "indices": {...}}.
     scores: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # Held by the published figures: set by the first snapshot that holds the response, with
+    # all the others it holds, so it tells no more about arrival than the snapshot's own n.
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

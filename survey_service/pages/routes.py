@@ -59,6 +59,7 @@ from survey_service.services.errors import (
     InvitationUsed,
     ServiceError,
     SurveyNotOpen,
+    WithdrawalClosed,
 )
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import find_by_public_id
@@ -429,12 +430,21 @@ def withdraw() -> Any:
         code = (request.form.get("receipt") or "").strip()[:64]
         if not code:
             error, status = t["withdraw_empty"], 422
-        elif submission.withdraw(db.session, code, min_n=current_app.config["SURVEY_MIN_N"]):
-            db.session.commit()
-            done, code = True, ""
         else:
-            db.session.rollback()
-            error, status = t["withdraw_not_found"], 404
+            try:
+                found = submission.withdraw(
+                    db.session, code, min_n=current_app.config["SURVEY_MIN_N"]
+                )
+            except WithdrawalClosed:
+                found = None
+            if found:
+                db.session.commit()
+                done, code = True, ""
+            else:
+                db.session.rollback()
+                error, status = (
+                    (t["withdraw_closed"], 409) if found is None else (t["withdraw_not_found"], 404)
+                )
     page = render_template(
         "survey_withdraw.html",
         **context,

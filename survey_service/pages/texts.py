@@ -200,6 +200,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "nn": "Svara er sletta og blir ikkje lenger talde med i nokon resultat.",
         "en": "The answers are deleted and no longer count in any result.",
     },
+    "withdraw_closed": {
+        "nb": (
+            "Undersøkelsen er avsluttet, og resultatene er publisert uten navn. Svarene kan "
+            "derfor ikke lenger trekkes tilbake."
+        ),
+        "nn": (
+            "Undersøkinga er avslutta, og resultata er publiserte utan namn. Svara kan difor "
+            "ikkje lenger trekkjast tilbake."
+        ),
+        "en": (
+            "The survey has closed and its results are published without names, so the "
+            "answers can no longer be withdrawn."
+        ),
+    },
     "withdraw_not_found": {
         "nb": (
             "Vi fant ingen svar med denne kvitteringskoden. Sjekk at koden er riktig. "

@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from survey_service.instruments import RESPONDENT_ATTRIBUTES, Item, is_enabled
 from survey_service.models import Response, Survey
 from survey_service.services import audit
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.exports.text_screening import ScreenCounts, screen_text
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import accepting_responses
 
 #: Why comments are withheld, for the whole survey or for one item.
 STILL_COLLECTING = "still_collecting"
@@ -46,8 +46,12 @@ def survey_comments(
     read is audited (in the caller's transaction)."""
     instrument = as_instrument(survey.instrument_version)
     items = [i for i in instrument.items_for(survey.audience) if i.type == "text"]
+    # The published responses only, as in an export: those after the last snapshot are
+    # never published (services/snapshots.py).
     rows = session.execute(
-        select(Response.answers, *_attribute_columns()).where(Response.survey_id == survey.id)
+        select(Response.answers, *_attribute_columns()).where(
+            Response.survey_id == survey.id, Response.published.is_(True)
+        )
     ).all()
     reason = _withheld(survey, len(rows), min_n)
     screened = ScreenCounts()

@@ -11,6 +11,7 @@
     │   └── InvitationInvalid
     └── Conflict              not possible in the current state
         ├── SurveyNotOpen     ``reason``: "draft", "closed" or "outside_period"
+        ├── WithdrawalClosed  the survey has closed and its final figures are published
         └── InvitationUsed
 
 Services raise these and know nothing of HTTP; ``api.py`` turns them into the JSON error
@@ -74,3 +75,8 @@ class SurveyNotOpen(Conflict):
 
 class InvitationUsed(Conflict):
     """The invitation has admitted a response already."""
+
+
+class WithdrawalClosed(Conflict):
+    """The survey has stopped collecting: its final figures, and the rows an export releases,
+    hold the answers for good (withdrawing them now would show them, by difference)."""

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from survey_service.models import FormCounter, Response, Survey
 from survey_service.services import invitations, snapshots
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.errors import Invalid
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.scores import Rules, survey_scores
-from survey_service.services.surveys import accepting_responses
 
 
 def main_measure(survey: Survey) -> str:

@@ -41,6 +41,37 @@ def rescore(
     return done
 
 
+def published_cells(session: Session, survey: Survey) -> tuple[score_store.Cells, int]:
+    """The aggregates of exactly the survey's published responses, scored again from their
+    answers (nothing stored, no object loaded into the session): what its final snapshot
+    holds; and how many."""
+    instrument = as_instrument(survey.instrument_version)
+    cells: score_store.Cells = {}
+    done = 0
+    last_id = 0
+    while True:
+        batch = session.execute(
+            select(Response.id, Response.answers, *score_store.ATTRIBUTE_COLUMNS)
+            .where(
+                Response.survey_id == survey.id,
+                Response.published.is_(True),
+                Response.id > last_id,
+            )
+            .order_by(Response.id)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            return cells, done
+        for row in batch:
+            scores = score_response(instrument, row.answers)
+            attributes = {name: getattr(row, name) for name in score_store.ATTRIBUTES}
+            cell, part = score_store.part_of(instrument, scores, attributes, answers=row.answers)
+            n, stats = cells.get(cell, (0, score_store.EMPTY))
+            cells[cell] = (n + 1, stats + part)
+        last_id = batch[-1].id
+        done += len(batch)
+
+
 def _rescored(
     session: Session, survey: Survey, progress: Callable[[int, int], None] | None
 ) -> tuple[score_store.Cells, int]:
@@ -119,7 +150,15 @@ def _replace_aggregates(
     )
     session.flush()
     snapshot = session.get(ScoreSnapshot, survey.id)
-    if snapshot is not None and snapshot.changes == before:
+    if snapshot is not None and snapshot.final:
+        # The final snapshot holds the published responses only, whatever arrived after.
+        snapshot.cells = [
+            [cell, n, stats.to_json()]
+            for cell, (n, stats) in sorted(published_cells(session, survey)[0].items())
+        ]
+        snapshot.taken_on = today
+        session.flush()
+    elif snapshot is not None and snapshot.changes == before:
         snapshot.cells = [[cell, n, stats.to_json()] for cell, (n, stats) in sorted(cells.items())]
         snapshot.n = done
         snapshot.changes = sum(changes.values())

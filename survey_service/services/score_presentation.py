@@ -193,7 +193,9 @@ def _method(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         f"once at least {rules.min_n} responses have arrived or been withdrawn since the last; "
         f"a group of respondents who answered the same questions moves on only with at least "
         f"{rules.min_n} changes of its own; the snapshot is weighted by the population margins "
-        "in force when it was taken",
+        "in force when it was taken. When the survey stops collecting, its final snapshot is "
+        "taken from exactly the responses of the last one (every figure current): those that "
+        "came after it are never published, and the export releases exactly these rows",
         "precision_flag": f"'imprecise' when the interval's half-width exceeds "
         f"{rules.max_half_width:g} points",
         "unknown_category": f"respondents without a margin's attribute (or {PREFER_NOT_TO_SAY}) "

@@ -29,6 +29,8 @@ from survey_service.models import Response, ScoreAggregate
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
 STRIPES = 8
 ATTRIBUTES = ("role", "age_band", "gender", "area")
+#: The response columns of :data:`ATTRIBUTES`, for reading them without loading responses.
+ATTRIBUTE_COLUMNS = (Response.role, Response.age_band, Response.gender, Response.area)
 
 #: The stored form of an :class:`Aggregate` (``score_aggregate.stats``, the entries of
 #: ``score_snapshot.cells``): ``{"m": {measure: [n, Σy, Σy²]}, "a": {dimension: [n, sums,

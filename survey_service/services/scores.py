@@ -36,7 +36,7 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_disclosure import withheld
 from survey_service.services.score_presentation import present
 from survey_service.services.score_report import Report, Rules, plain_float
-from survey_service.services.score_store import NO_MOMENTS, Aggregate
+from survey_service.services.score_store import Aggregate
 
 __all__ = ["Rules", "survey_scores"]
 
@@ -80,11 +80,7 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
     counts: dict[str, int] = {}
     alike: set[str] = set()
     for measure in measures:
-        per_cell = {
-            cell: calibration.CellStats(*moments)
-            for cell, (_count, stats) in cells.items()
-            if (moments := stats.measures.get(measure, NO_MOMENTS)).n > 0
-        }
+        per_cell = calibration.figure_cells(cells, measure)
         total = calibration.CellStats(
             sum(c.n for c in per_cell.values()),
             sum(c.sum_y for c in per_cell.values()),
@@ -112,6 +108,7 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         else {
             "seq": snapshot.seq,
             "taken_on": snapshot.taken_on,
+            "final": snapshot.final,
             "n": n if n >= rules.min_n else None,
         }
     )

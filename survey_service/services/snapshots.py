@@ -18,21 +18,41 @@ state under two weightings. Hence:
 So any two figures ever published for a survey differ by at least ``min_n`` respondents.
 (Figures of one snapshot over slightly different people, such as an item that one person
 skipped and its dimension, are the scores service's to withhold.)
+
+The final publication
+---------------------
+Each snapshot marks the responses it holds (``response.published``), in the same statement
+that reads the aggregates, so the marked responses are exactly those the snapshot was made
+from. When the survey stops collecting, :func:`finalise` takes its *final* snapshot from
+exactly the marked responses, every figure current; an export releases exactly those rows,
+so each published figure can be recomputed from the export. Responses that arrived after the
+last snapshot (fewer than ``min_n``, or it would have been taken) are kept but never
+published: figures or rows that held them would differ from the last snapshot by their
+answers alone. Withdrawals end when the survey stops collecting; a survey with withdrawals
+since its last snapshot keeps that snapshot (which still holds them, among at least
+``min_n``) and is never exported, since its rows, set against the figures, would show the
+withdrawn answers.
+
+One difference remains possible and is accepted: a figure kept at an older value in the last
+snapshot (fewer than ``min_n`` of its own answers had changed, as when a few people skipped
+an item) moves by those answers in the final one. They are answers from among at least
+``min_n`` people who answered in that time, without saying which of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
-from survey_service.models import ScoreAggregate, ScoreSnapshot, Survey
-from survey_service.services import score_store
+from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
+from survey_service.services import rescore, score_store
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.score_store import EMPTY, Aggregate, Cells
 
 
@@ -56,14 +76,13 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
     )
     if (live or 0) - (published_at or 0) < min_n:
         return False
-    rows = session.execute(
-        select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
-        .where(ScoreAggregate.survey_id == survey.id)
-        .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
-    ).all()
+    # A savepoint: the responses marked stay unmarked unless this snapshot is the one taken.
+    savepoint = session.begin_nested()
+    rows = _read_and_mark(session, survey.id)
     changes = sum(row.changes for row in rows)
     current = session.get(ScoreSnapshot, survey.id, populate_existing=True)
     if changes - (current.changes if current is not None else 0) < min_n:
+        savepoint.rollback()
         return False
     cells = score_store.merged_by_cell(rows)
     if current is not None:
@@ -90,7 +109,97 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
             .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
         )
+    if not result.rowcount:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
+    """The survey's aggregate rows, with every response they hold marked published.
+
+    On PostgreSQL both happen in one statement (a data-modifying WITH), which sees one
+    snapshot of the database: the responses marked are those whose contributions are read,
+    however submissions interleave. SQLite has one writer at a time, and this transaction is
+    it, so two statements see the same state.
+    """
+    aggregates = (
+        select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
+        .where(ScoreAggregate.survey_id == survey_id)
+        .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
+    )
+    mark = (
+        update(Response)
+        .where(Response.survey_id == survey_id, Response.published.is_(False))
+        .values(published=True)
+        .execution_options(synchronize_session=False)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        marked = mark.returning(Response.id).cte("marked")
+        marked_count = select(func.count()).select_from(marked).scalar_subquery()
+        return session.execute(aggregates.add_columns(marked_count.label("marked"))).all()
+    session.execute(mark)
+    return session.execute(aggregates).all()
+
+
+def finalise(session: Session, survey: Survey, *, today: date) -> bool:
+    """Take the survey's final snapshot, if it has stopped collecting and it is due (see the
+    module docstring); in the caller's transaction. Returns whether it did.
+
+    The final snapshot holds exactly the published responses, every figure current, weighted
+    by the margins of the last snapshot (one state, one weighting). It is not taken while
+    withdrawals since the last snapshot are missing from the published responses.
+    """
+    if survey.status == "draft" or accepting_responses(survey):
+        return False
+    current = session.get(ScoreSnapshot, survey.id, populate_existing=True)
+    if current is None or current.final:
+        return False
+    if _withdrawn_since(session, current):
+        return False
+    cells, n = rescore.published_cells(session, survey)
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(ScoreSnapshot)
+        .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
+        .values(
+            seq=current.seq + 1,
+            final=True,
+            n=n,
+            taken_on=today,
+            cells=[
+                [cell, count, stats.to_json()] for cell, (count, stats) in sorted(cells.items())
+            ],
+        )
+        .execution_options(synchronize_session=False)
+    )
     return bool(result.rowcount)
+
+
+def is_final(session: Session, survey: Survey) -> bool:
+    """Whether the survey's final snapshot has been taken."""
+    return bool(
+        session.scalar(select(ScoreSnapshot.final).where(ScoreSnapshot.survey_id == survey.id))
+    )
+
+
+def withdrawn_since_published(session: Session, survey: Survey) -> bool:
+    """Whether responses held by the survey's snapshot have been withdrawn since it was
+    taken (then its rows, set against its figures, would show the withdrawn answers)."""
+    current = session.get(ScoreSnapshot, survey.id)
+    return current is not None and not current.final and _withdrawn_since(session, current)
+
+
+def _withdrawn_since(session: Session, snapshot: ScoreSnapshot) -> bool:
+    """Fewer published responses than the snapshot held: some were withdrawn since. (The
+    marks are exact, so there are never more, except after the upgrade that added them,
+    which marked every response of a survey that had a snapshot.)"""
+    held = session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.survey_id == snapshot.survey_id, Response.published.is_(True))
+    )
+    return (held or 0) < snapshot.n
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,14 @@ from survey_service.instruments import (
 )
 from survey_service.models import Response, Survey
 from survey_service.services import invitations, score_store, snapshots
-from survey_service.services.errors import AnswersInvalid, InvitationRequired, SurveyNotOpen
+from survey_service.services.collecting import accepting_responses
+from survey_service.services.errors import (
+    AnswersInvalid,
+    InvitationRequired,
+    SurveyNotOpen,
+    WithdrawalClosed,
+)
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import accepting_responses
 
 
 @dataclass(frozen=True)
@@ -167,9 +172,16 @@ def _validated(
     return answers, attributes
 
 
+WITHDRAWAL_CLOSED = (
+    "The survey has closed and its results are published without names; the answers can no "
+    "longer be withdrawn."
+)
+
+
 def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
     """Delete the response behind a receipt and take it out of the aggregates (and, once
-    ``min_n`` changes have gathered, out of the published snapshot)."""
+    ``min_n`` changes have gathered, out of the published snapshot). Only while the survey
+    collects: then its final figures hold the answers for good (``WithdrawalClosed``)."""
     response = session.scalar(
         select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
     )
@@ -177,6 +189,8 @@ def withdraw(session: Session, code: str, *, min_n: int, today: date | None = No
         return False
     survey = session.get(Survey, response.survey_id)
     assert survey is not None
+    if not accepting_responses(survey):
+        raise WithdrawalClosed(WITHDRAWAL_CLOSED)
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
     score_store.fold(

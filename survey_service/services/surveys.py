@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
 from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
-from survey_service.services import audit
+from survey_service.services import audit, snapshots
 from survey_service.services.access import Principal, visible_surveys
 from survey_service.services.errors import Conflict, Forbidden, Invalid
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
@@ -181,6 +181,11 @@ def update_survey(
                 f"A survey cannot go from {survey.status} to {new_status}; "
                 "the lifecycle is draft -> open -> closed."
             )
+    if ("closes_at" in changes or "opens_at" in changes) and snapshots.is_final(session, survey):
+        raise SurveyConflict(
+            "The survey's final figures are published, so it cannot collect again; "
+            "make a new survey for a new round."
+        )
     if "closes_at" in changes or "opens_at" in changes:
         _check_times(
             changes.get("opens_at", survey.opens_at),
@@ -218,6 +223,8 @@ def update_survey(
             if survey.closes_at is None or survey.closes_at > now:
                 survey.closes_at = now
     session.flush()
+    # Closed (or its closing time moved into the past): its final figures are published now.
+    snapshots.finalise(session, survey, today=datetime.now(UTC).date())
     audit.record(
         session,
         actor,
@@ -227,16 +234,6 @@ def update_survey(
         status=survey.status,
     )
     return survey
-
-
-def accepting_responses(survey: Survey, now: datetime | None = None) -> bool:
-    """Open, and within its opening and closing times."""
-    now = now or datetime.now(UTC)
-    if survey.status != "open":
-        return False
-    if survey.opens_at is not None and now < survey.opens_at:
-        return False
-    return survey.closes_at is None or now < survey.closes_at
 
 
 def links(survey: Survey, public_url: str) -> dict[str, str]:

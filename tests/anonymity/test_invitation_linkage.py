@@ -151,7 +151,9 @@ def test_the_ledger_holds_a_set_and_names_only_the_latest_response(app, answered
     responses = _dba_rows(app, "response")
     if "xmin" in ledger[0]:
         # Every submission rewrites the row: its transaction is that of the response that
-        # committed last, token or not (the response itself is inserted in a subtransaction,
-        # one id on), which says nothing about any token.
+        # committed last, token or not, which says nothing about any token. (Responses are
+        # rewritten too, a batch at a time, when a snapshot marks them published, so their
+        # own transaction ids say even less.) At most one batch is near the ledger's.
         last = int(ledger[0]["xmin"])
-        assert any(int(r["xmin"]) - last in (0, 1) for r in responses)
+        near = [r for r in responses if 0 <= int(r["xmin"]) - last <= 2]
+        assert len(near) <= 5

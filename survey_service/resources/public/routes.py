@@ -19,8 +19,9 @@ from survey_service.resources.public.schemas import (
     WithdrawalSchema,
 )
 from survey_service.services import submission
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import accepting_responses, find_by_public_id
+from survey_service.services.surveys import find_by_public_id
 from survey_service.throttle import check_client, check_survey, count_accepted
 
 blp = Blueprint(
@@ -108,6 +109,7 @@ class Withdrawals(MethodView):
     @blp.arguments(WithdrawalSchema)
     @blp.response(204)
     @blp.error(404, "No response has this receipt")
+    @blp.error(409, "The survey has closed: its answers can no longer be withdrawn")
     @blp.error(429, "Too many requests from this client just now")
     def post(self, data: dict[str, Any]) -> None:
         """Withdraw a response: the receipt code in the body
@@ -122,6 +124,7 @@ class Withdrawals(MethodView):
 class Withdrawal(MethodView):
     @blp.response(204)
     @blp.error(404, "No response has this receipt")
+    @blp.error(409, "The survey has closed: its answers can no longer be withdrawn")
     @blp.error(429, "Too many requests from this client just now")
     def delete(self, receipt: str) -> None:
         """Withdraw a response with its receipt code in the path (prefer POST /withdrawals)

@@ -170,6 +170,12 @@ class SnapshotSchema(Schema):
     seq = ma.fields.Integer(metadata={"description": "1 for the first snapshot, then up by one"})
     taken_on = ma.fields.Date()
     n = ma.fields.Integer(metadata={"description": "respondents in the snapshot"})
+    final = ma.fields.Boolean(
+        metadata={
+            "description": "the survey's final figures, taken when it stopped collecting from "
+            "exactly the responses its export releases"
+        }
+    )
 
 
 class SurveyScoresSchema(SurveyHeadlineSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, current_app
@@ -27,8 +28,10 @@ from survey_service.resources.surveys.schemas import (
     SurveySchema,
     SurveyUpdateSchema,
 )
+from survey_service.services import snapshots
 from survey_service.services import surveys as service
 from survey_service.services.access import Principal, get_visible
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.comments import survey_comments
 from survey_service.services.fieldwork import fieldwork
 from survey_service.services.invitations import create_invitations
@@ -60,7 +63,7 @@ def present(survey: Survey) -> dict[str, Any]:
         "access": survey.access,
         "default_language": survey.default_language,
         "status": survey.status,
-        "accepting_responses": service.accepting_responses(survey),
+        "accepting_responses": accepting_responses(survey),
         "period": survey.period,
         "opens_at": survey.opens_at,
         "closes_at": survey.closes_at,
@@ -222,6 +225,8 @@ class Scores(MethodView):
         survey and whether targets are met.
         """
         survey = find_or_404(survey_id)
+        if snapshots.finalise(db.session, survey, today=datetime.now(UTC).date()):
+            db.session.commit()  # closed since: its final figures are published now
         rules = Rules.from_config(current_app.config, query["confidence_level"])
         return survey_scores(db.session, survey, rules)
 
