@@ -79,6 +79,16 @@ def all_alike(n: float, sum_y: float, sum_y2: float) -> bool:
     return spread <= 1e-9 * (abs(sum_y2) + 1.0)
 
 
+def figure_cells(cells: score_store.Cells, measure: str) -> dict[str, CellStats]:
+    """The cells with respondents to ``measure``, with their moments: what the figure is
+    weighted from (the scores and the export's weight columns both read it here)."""
+    return {
+        cell: CellStats(*moments)
+        for cell, (_count, stats) in cells.items()
+        if (moments := stats.measures.get(measure, score_store.NO_MOMENTS)).n > 0
+    }
+
+
 def unweighted(cells: Sequence[str], note: str | None = None) -> Weighting:
     return Weighting("none", {c: 1.0 for c in cells}, {c: "" for c in cells}, note=note)
 

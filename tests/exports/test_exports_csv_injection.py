@@ -114,7 +114,8 @@ def test_csv_cells_never_start_with_a_formula_character(hostile, admin, client):
     texts = {row[header.index("forventninger")] for row in body}
     assert texts == {expected_cell(t) for t in FREE_TEXTS}
     assert "'=cmd|' /C calc'!A0" in texts and "Godt samarbeid." in texts
-    assert Counter(row[header.index("fm_1")] for row in body)["-1"] == len(AREAS)
+    # Don't know is empty, and its indicator 1 (no negative code in CSV).
+    assert Counter(row[header.index("fm_1_dont_know")] for row in body)["1"] == len(AREAS)
 
 
 def test_csv_escaping_undone_by_the_codebook_rule_gives_the_typed_values(hostile, admin, client):

@@ -8,10 +8,9 @@ import json
 import zipfile
 
 import pandas as pd
-import pyarrow.parquet as pq
-import pyreadstat
 import pytest
 from exports.export_shapes import FORMATS, QI_COLUMNS
+from exports.export_shapes import read_export as read
 from sqlalchemy import select
 
 from survey_service.db import db
@@ -22,18 +21,6 @@ from survey_service.services.exports.text_screening import screen_text, valid_na
 from helpers import answers_for, assert_error, bearer, close_survey, open_survey, submit
 
 RESPONDENT_QI = {"language", "week", "role", "age_band", "gender", "area"}
-
-
-def read(fmt: str, data: bytes, tmp_path) -> pd.DataFrame:
-    if fmt == "csv":
-        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    if fmt == "jsonl":
-        return pd.read_json(io.BytesIO(data), lines=True, dtype=False)
-    if fmt == "parquet":
-        return pq.read_table(io.BytesIO(data)).to_pandas()
-    path = tmp_path / "x.sav"
-    path.write_bytes(data)
-    return pyreadstat.read_sav(str(path), user_missing=True)[0]
 
 
 def assert_k_anonymous(frame: pd.DataFrame, k: int) -> None:
@@ -53,10 +40,12 @@ def assert_k_anonymous(frame: pd.DataFrame, k: int) -> None:
 @pytest.fixture
 def risky(admin, fill, client):
     """A municipality with one politician, two union representatives who answered alike, a
-    few employees; another with a lone English-speaking leader; a survey with 3 responses."""
+    few employees; another with a lone English-speaking leader; a survey with 3 responses.
+    Each survey's count is a multiple of k = 5, so its last snapshot holds every response and
+    the export releases them all (services/snapshots.py)."""
     employees = {"role": "employee", "age_band": "30_44", "gender": "female", "area": "Nord"}
     bergen = fill(
-        admin, 8, respondent=employees, municipality="4601", period="2026", seed=7, close=False
+        admin, 7, respondent=employees, municipality="4601", period="2026", seed=7, close=False
     )
     same = answers_for("omdommepavirkere", 3, kontakt="yes")
     submit(
@@ -77,7 +66,7 @@ def risky(admin, fill, client):
         )
     kinn = fill(
         admin,
-        6,
+        4,
         respondent={"role": "citizen"},
         municipality="4602",
         period="2026",
@@ -103,7 +92,7 @@ def test_no_class_under_k_and_no_homogeneous_small_class(risky, analyst, downloa
         assert len(frame) == int(response.headers["X-Export-Rows"])
         assert_k_anonymous(frame, 5)
         disclosure = json.loads(response.headers["X-Export-Disclosure"])
-        assert disclosure["rows_in_scope"] == 18
+        assert disclosure["rows_in_scope"] == 15
         assert disclosure["rows_generalised"] + disclosure["rows_suppressed"] > 0
         assert (
             disclosure["surveys_excluded_below_k"]
@@ -111,7 +100,7 @@ def test_no_class_under_k_and_no_homogeneous_small_class(risky, analyst, downloa
             or disclosure["surveys_excluded_below_k"][0]["reason"] == "fewer than 5 responses"
         )
         assert response.headers["X-Export-Excluded-Surveys"] == "1"
-        assert len(frame) + int(response.headers["X-Export-Suppressed-Rows"]) == 18
+        assert len(frame) + int(response.headers["X-Export-Suppressed-Rows"]) == 15
     # the lone politician never stands out with his role
     csv = read("csv", download(analyst, instrument="omdommepavirkere").data, tmp_path)
     assert "politician" not in set(csv["role"])
@@ -124,7 +113,9 @@ def test_k_follows_the_setting(risky, analyst, download, tmp_path, app):
     frame = read("csv", response.data, tmp_path)
     assert_k_anonymous(frame, 3)
     assert response.headers["X-Export-Min-N"] == "3"
-    assert response.headers["X-Export-Excluded-Surveys"] == "0"
+    # The survey of 3 was never published (its snapshots were due at the k of the time it
+    # collected, 5), so it stays out: an export releases only published responses.
+    assert response.headers["X-Export-Excluded-Surveys"] == "1"
 
 
 def test_plan_generalises_only_what_needs_it():
@@ -172,7 +163,7 @@ def test_no_token_receipt_or_internal_id_in_any_export(
     tokens = [
         row["token"]
         for row in client.post(
-            f"/api/v1/surveys/{survey['id']}/invitations", json={"count": 6}, headers=bearer(admin)
+            f"/api/v1/surveys/{survey['id']}/invitations", json={"count": 5}, headers=bearer(admin)
         ).get_json()["invitations"]
     ]
     receipts, submission_ids = [], []
@@ -214,7 +205,7 @@ def test_no_token_receipt_or_internal_id_in_any_export(
                 blobs += [archive.read(name) for name in archive.namelist()]
             else:
                 frame = read(fmt, response.data, tmp_path)
-                assert len(frame) == 6, (fmt, response.headers["X-Export-Disclosure"])
+                assert len(frame) == 5, (fmt, response.headers["X-Export-Disclosure"])
                 assert "id" not in frame.columns and "public_id" not in frame.columns
                 # row numbers are not the response ids in insertion order
                 assert sorted(frame["row_id"].astype(int)) == list(range(1, len(frame) + 1))
@@ -224,7 +215,7 @@ def test_no_token_receipt_or_internal_id_in_any_export(
             assert secret.encode() not in blob, secret
             assert secret.upper().encode() not in blob, secret
         assert survey["public_id"].encode() not in blob
-    assert len(response_ids) == 6
+    assert len(response_ids) == 5
 
 
 def test_surveys_below_k_are_left_out_and_said_so(admin, analyst, fill, download):

@@ -47,8 +47,10 @@ def _frames(files, tmp_path):
 def test_all_formats_read_back_to_the_same_values(exported, tmp_path):
     csv, jsonl, parquet, sav, meta = _frames(exported, tmp_path)
     table = parquet.to_pandas()
-    assert len(csv) == len(jsonl) == len(table) == len(sav) == 12
-    assert exported["csv"].headers["X-Export-Rows"] == "12"
+    # 12 answered; the last snapshot (every 5 changes) holds 10, and the 2 that came after
+    # it are never published (services/snapshots.py).
+    assert len(csv) == len(jsonl) == len(table) == len(sav) == 10
+    assert exported["csv"].headers["X-Export-Rows"] == "10"
     name = exported["csv"].headers["Content-Disposition"]
     assert 'filename="omdommepavirkere-1.0.0_responses_2026_all.csv"' in name
 
@@ -63,17 +65,28 @@ def test_all_formats_read_back_to_the_same_values(exported, tmp_path):
     items = [c for c in items if c in csv.columns]
     assert "kontakt" in items and "so_1" in items
 
+    indicators = [f"{c}_dont_know" for c in items if f"{c}_dont_know" in csv.columns]
+    assert "so_1_dont_know" in indicators
+
     def answer_rows(frame):
         return sorted(
-            tuple(-99 if pd.isna(v) else int(v) for v in row)
-            for row in frame[items].itertuples(index=False)
+            tuple(-99 if pd.isna(v) or v == -1 else int(v) for v in row)
+            for row in frame[items + indicators].itertuples(index=False)
         )
 
     expected = answer_rows(by_row["csv"])
     for fmt in ("jsonl", "parquet", "sav"):
         assert answer_rows(by_row[fmt]) == expected, fmt
-    # Don't know is the declared missing code -1 everywhere, no answer is empty.
-    assert (csv[items] == -1).any().any()
+    # Don't know: empty with its indicator 1 in CSV, JSON Lines and Parquet, so a column's
+    # plain mean is the mean of the answers; the declared missing code -1 in SPSS.
+    assert not (csv[items] == -1).any().any()
+    said = [c.removesuffix("_dont_know") for c in indicators if (csv[c] == 1).any()]
+    assert said, "the seed gives some don't knows"
+    for item in said:
+        dont_know = csv[f"{item}_dont_know"] == 1
+        assert csv.loc[dont_know, item].isna().all()
+        assert (sav.loc[sav[f"{item}_dont_know"] == 1, item] == -1).all()
+        assert (sav[f"{item}_dont_know"] == 1).sum() == dont_know.sum()
     # Norwegian letters intact; categorical values as codes.
     for frame in (csv, jsonl, table):
         assert set(frame["municipality_name"].astype(str)) == {"Bærum"}
@@ -100,7 +113,8 @@ def test_parquet_is_typed_and_dictionary_encoded(exported):
     assert str(schema.field("age_band").type).startswith("dictionary")
     columns = json.loads(schema.metadata[b"survey_service.columns"])
     so_1 = next(c for c in columns if c["name"] == "so_1")
-    assert so_1["missing_values"][0]["value"] == -1
+    assert "missing_values" not in so_1  # don't know is empty, told by its indicator
+    assert str(schema.field("so_1_dont_know").type) == "int16"
 
 
 def test_sav_has_labels_and_missing_codes(exported, tmp_path):
@@ -158,11 +172,12 @@ def test_zip_bundle_holds_data_and_codebook(admin, analyst, fill, client):
     fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
     assert package["resources"][0]["path"] == "omdommepavirkere-1.0.0_responses_all_3201.csv"
     assert fields["so_1"]["type"] == "integer"
-    assert {"value": "-1", "label": "Vet ikke"} in fields["so_1"]["missingValues"]
+    assert "missingValues" not in fields["so_1"]  # don't know: empty, and its indicator 1
+    assert fields["so_1_dont_know"]["constraints"]["enum"] == [0, 1]
     assert fields["age_band"]["constraints"]["enum"][0] == "under_30"
     metadata = json.loads(archive.read("export.json"))
-    assert metadata["rows_written"] == 6
-    assert metadata["disclosure"]["rows_released"] == 6
+    assert metadata["rows_written"] == 5  # the 6th came after the last snapshot
+    assert metadata["disclosure"]["rows_released"] == 5
     csv = pd.read_csv(io.BytesIO(archive.read("omdommepavirkere-1.0.0_responses_all_3201.csv")))
-    assert len(csv) == 6
+    assert len(csv) == 5
     assert "Disclosure control" in archive.read("codebook.md").decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -144,10 +145,12 @@ class ResponsesExport(MethodView):
         _free_text_allowed(query)
         who = current_principal()
         assert who is not None
+        request = _export_request(query)
+        _finalise_closed_surveys(request)
         prepared = exports.prepare(
             db.session,
             db.engine,
-            _export_request(query),
+            request,
             k=current_app.config["SURVEY_MIN_N"],
             actor=who.label,
         )
@@ -159,6 +162,13 @@ class ResponsesExport(MethodView):
             headers=_download_headers(prepared),
             direct_passthrough=True,
         )
+
+
+def _finalise_closed_surveys(request: exports.ExportRequest) -> None:
+    """Closed surveys get their final snapshot before anything of them is exported; committed,
+    so that the export's connection of its own sees it."""
+    if exports.finalise_closed(db.session, request, today=datetime.now(UTC).date()):
+        db.session.commit()
 
 
 def _export_request(query: dict[str, Any]) -> exports.ExportRequest:
@@ -224,6 +234,7 @@ class Codebook(MethodView):
         if query["format"] == "datapackage":
             # The file an export with the same filters downloads, with its columns.
             request = _export_request({**query, "format": "csv"})
+            _finalise_closed_surveys(request)
             package = codebooks.datapackage(
                 exports.layout_of(db.session, request, k=k),
                 path=exports.file_name(request, instrument.key, instrument.version, "csv"),

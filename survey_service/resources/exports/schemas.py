@@ -94,6 +94,12 @@ class CodebookSchema(Schema):
         metadata={"description": "how each export format writes text cells (CSV: formula escaping)"}
     )
     disclosure_control = ma.fields.Dict()
+    figures = ma.fields.Dict(
+        metadata={
+            "description": "for each published item, dimension and index figure, the formula "
+            "that reproduces it from the exported columns (unweighted and weighted)"
+        }
+    )
 
 
 class DataPackageSchema(Schema):

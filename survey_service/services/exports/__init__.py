@@ -10,6 +10,7 @@ Modules, one idea each:
   not tell who was asked (pure);
 - ``text_screening``: free text screened for e-mail addresses, phone and national identity
   numbers (pure);
+- ``weights``: the weights the published figures give each row (a quasi-identifier too);
 - ``query``: surveys, the aggregate pass and the row stream (SQL);
 - ``formats``: CSV (text cells neutralised against formula injection), JSON Lines, Parquet,
   SPSS .sav and the zip bundle (lazy encoders);
@@ -24,6 +25,7 @@ from survey_service.services.exports.export import (
     ExportRequest,
     PreparedExport,
     file_name,
+    finalise_closed,
     find_layout_version,
     layout_of,
     prepare,
@@ -36,6 +38,7 @@ __all__ = [
     "ExportStream",
     "PreparedExport",
     "file_name",
+    "finalise_closed",
     "find_layout_version",
     "layout_of",
     "prepare",

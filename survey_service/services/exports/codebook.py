@@ -15,6 +15,13 @@ from survey_service.services.exports.columns import (
     index_column,
 )
 from survey_service.services.exports.disclosure import LADDER
+from survey_service.services.exports.figure_formulas import (
+    SCOPE as FORMULA_SCOPE,
+)
+from survey_service.services.exports.figure_formulas import (
+    figure_formulas,
+    formulas_markdown,
+)
 from survey_service.services.exports.formats.csv import FORMULA_STARTS
 
 DISCLOSURE_RULES = (
@@ -24,6 +31,12 @@ DISCLOSURE_RULES = (
     "Surveys with fewer than k responses are left out of the export.",
     "Surveys still accepting responses are left out until they close, so that two exports "
     "never differ by the rows that arrived in between.",
+    "A closed survey's rows are exactly those its final published figures hold: the "
+    "responses that arrived after its last interim snapshot (fewer than k) are never "
+    "published, in figures or rows, since they would differ from that snapshot by their "
+    "answers alone; a survey with responses withdrawn since its last snapshot is left out.",
+    "Weights: a row's weights tell its weighting group (a gender, an age band), so they count "
+    "as a quasi-identifier: classes are formed with them and they are never blanked.",
     "k-anonymity: every combination of municipality, county, period, audience, language, week "
     "and respondent attributes (role, age band, gender, area) occurs at least k times. Rarer "
     "combinations are generalised step by step, only where needed: "
@@ -127,10 +140,12 @@ def codebook(
         "free_text_included": layout.free_text,
         "missing_values": {
             "": "no answer, not asked, or blanked by disclosure control (empty / null / "
-            "system missing)",
-            str(DONT_KNOW_CODE): "don't know (declared user-missing in SPSS)",
+            "system missing); don't know too in CSV, JSON Lines and Parquet, where the "
+            "item's <item>_dont_know column is 1",
+            str(DONT_KNOW_CODE): "don't know in SPSS (declared user-missing)",
         },
         "columns": [column_entry(c) for c in layout.columns],
+        "figures": {"scope": FORMULA_SCOPE, "formulas": figure_formulas(layout)},
         "scoring": scoring_rules(instrument),
         "formats": dict(FORMAT_NOTES),
         "disclosure_control": {
@@ -153,7 +168,9 @@ def _field(column: Column, lang: str) -> dict[str, Any]:
     if column.description:
         field["description"] = column.description
     constraints: dict[str, Any] = {}
-    if column.kind == "category" or (column.group == "item" and column.measure == "nominal"):
+    if column.kind == "category" or (
+        column.group in ("item", "dont_know") and column.measure == "nominal"
+    ):
         constraints["enum"] = [c.value for c in column.categories]
     elif column.group == "item" and column.categories:
         values = [int(c.value) for c in column.categories]
@@ -231,7 +248,8 @@ def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = N
         f"`{instrument.content_hash}`.",
         "",
         "One row per response. Missing values: empty (no answer, not asked, or blanked by "
-        f"disclosure control); `{DONT_KNOW_CODE}` = don't know (user-missing in SPSS).",
+        "disclosure control). Don't know: empty, with the item's `<item>_dont_know` column 1, "
+        f"in CSV, JSON Lines and Parquet; `{DONT_KNOW_CODE}` (declared user-missing) in SPSS.",
         "",
         "## Columns",
         "",
@@ -277,6 +295,7 @@ def markdown(layout: Layout, *, k: int, disclosure: Mapping[str, Any] | None = N
             f"- Staircase: a step is reached at a score of at least "
             f"{instrument.staircase.threshold:g}; steps: {', '.join(instrument.staircase.steps)}."
         )
+    lines += ["", *formulas_markdown(layout)]
     lines += ["", "## File formats", ""]
     lines += [f"- {note}" for note in FORMAT_NOTES.values()]
     lines += ["", f"## Disclosure control (k = {k})", ""]

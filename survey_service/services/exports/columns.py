@@ -9,8 +9,13 @@ of its items in :mod:`.item_columns`).
 Codes
 -----
 - Items: the numeric answer (Likert value, rating, dice). A choice item's codes are numbered
-  1..n in the order of its options (the option code is kept in the codebook). "Don't know" is
-  the declared missing code :data:`DONT_KNOW_CODE` (-1); no answer is empty (system missing).
+  1..n in the order of its options (the option code is kept in the codebook). No answer is
+  empty (system missing). "Don't know" is empty too in CSV, JSON Lines and Parquet, and has
+  its own indicator column (:func:`dont_know_column`: 1 don't know, 0 a value, empty no
+  answer), so that a column's plain mean is the mean of the answers; in SPSS it is the
+  declared user-missing code :data:`DONT_KNOW_CODE` (-1), which SPSS leaves out of means.
+- Weights: ``weight``, and ``weight_<column>`` where a figure has weights of its own
+  (:mod:`.weights`).
 - Categorical columns (audience, language, role, age band, gender) are their vocabulary codes
   (``"politician"``) in CSV, JSON Lines and Parquet, and numbered 1..n with value labels in
   SPSS, where string value labels are limited to eight bytes.
@@ -35,6 +40,27 @@ def dimension_column(key: str) -> str:
 def index_column(key: str) -> str:
     """The name of the column of a person's index ``key``."""
     return f"index_{key}"
+
+
+def dont_know_column(link_id: str) -> str:
+    """The name of the indicator column of item ``link_id``'s "don't know"."""
+    return f"{link_id}_dont_know"
+
+
+#: The column of the overall weight.
+WEIGHT = "weight"
+
+
+def figure_column(measure: str) -> str:
+    """The column holding a figure's per-person values: ``item:q1`` -> ``q1``,
+    ``dim:tillit`` -> ``score_tillit``, ``idx:omdomme`` -> ``index_omdomme``."""
+    kind, _, key = measure.partition(":")
+    return {"item": key, "dim": dimension_column(key), "idx": index_column(key)}[kind]
+
+
+def weight_column(measure: str) -> str:
+    """The name of the column of a figure's own weights."""
+    return f"{WEIGHT}_{figure_column(measure)}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,10 @@ class Layout:
     attributes: tuple[str, ...]
     free_text: bool
     choice_codes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # "Don't know" written as :data:`DONT_KNOW_CODE` in the item's column (SPSS), else empty.
+    dont_know_code: bool = True
+    # The figures (``item:q1``, ``dim:tillit``) with a weight column of their own.
+    weighted_figures: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -8,8 +8,10 @@ Quasi-identifiers
 -----------------
 A row's *quasi-identifiers* are everything someone who knows a respondent could know about
 them: municipality (and county), period and audience (the survey), the language answered in,
-the ISO week of submission, and the respondent attributes (role, age band, gender, area).
-Rows sharing all of them form an *equivalence class*.
+the ISO week of submission, the respondent attributes (role, age band, gender, area), and
+the row's weights, which tell its weighting group (``weights.py``). Rows sharing all of them
+form an *equivalence class*. The weights are never generalised: they are what reproduces the
+published weighted figures, so a class too small with them is suppressed instead.
 
 The plan
 --------
@@ -80,6 +82,13 @@ class QuasiIdentifiers(NamedTuple):
     age_band: str
     gender: str
     area: str
+    # The row's weights as released (``weights.RowWeights.group``): never blanked, since the
+    # weights reproduce the published figures; "" when unweighted.
+    weighting: str = ""
+
+
+#: Marks a weighting group that splits its survey (see ``weights.RowWeights.group``).
+SPLITS = "*"
 
 
 def generalise(qi: QuasiIdentifiers, level: int) -> QuasiIdentifiers:
@@ -102,7 +111,9 @@ def generalise(qi: QuasiIdentifiers, level: int) -> QuasiIdentifiers:
 def describes_respondents(qi: QuasiIdentifiers) -> bool:
     """Whether a released class still says something about its members beyond the survey
     (municipality or county, period, audience)."""
-    return any((qi.language, qi.week, qi.role, qi.age_band, qi.gender, qi.area))
+    return any((qi.language, qi.week, qi.role, qi.age_band, qi.gender, qi.area)) or (
+        qi.weighting.startswith(SPLITS)
+    )
 
 
 @dataclass

@@ -22,6 +22,7 @@ import json
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -29,7 +30,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument
-from survey_service.services import audit, errors
+from survey_service.models import Survey
+from survey_service.services import audit, errors, snapshots
 from survey_service.services.exports import codebook as codebooks
 from survey_service.services.exports import formats, query
 from survey_service.services.exports.columns import Layout
@@ -58,6 +60,15 @@ class ExportRequest:
     include_free_text: bool = False
     bundle: bool = False
     bom: bool = False
+
+    def survey_filters(self) -> dict[str, Sequence[Any]]:
+        """The filters that choose the surveys, as ``query.select_surveys`` takes them."""
+        return {
+            "surveys": self.surveys,
+            "municipalities": self.municipalities,
+            "counties": self.counties,
+            "periods": self.periods,
+        }
 
     def filters(self) -> dict[str, Any]:
         return {
@@ -142,7 +153,7 @@ def prepare(
     actor: str,
 ) -> PreparedExport:
     """Plan and audit an export; see the module docstring."""
-    instrument, found = find_surveys(session, request)
+    instrument, found = find_surveys(session, request, k=k)
     export_id = secrets.token_hex(8)
     connection = query.open_snapshot(engine)
     try:
@@ -170,21 +181,26 @@ def prepare(
 # -- the steps ---------------------------------------------------------------------------
 
 
+def finalise_closed(session: Session, request: ExportRequest, *, today: date) -> bool:
+    """Take the final snapshot of every matching survey that has stopped collecting and has
+    none yet, in the caller's transaction (which must commit before :func:`prepare`, whose
+    connection of its own must see them). Returns whether any was taken."""
+    version = find_layout_version(session, request.instrument, request.version)
+    taken = False
+    for survey_id in query.matching_survey_ids(session, version, **request.survey_filters()):
+        survey = session.get(Survey, survey_id)
+        assert survey is not None
+        taken = snapshots.finalise(session, survey, today=today) or taken
+    return taken
+
+
 def find_surveys(
-    session: Session, request: ExportRequest
+    session: Session, request: ExportRequest, *, k: int
 ) -> tuple[Instrument, list[query.SurveyInfo]]:
     """The requested instrument version and the surveys of it that match the filters."""
     version = find_layout_version(session, request.instrument, request.version)
     instrument = as_instrument(version)
-    found = query.select_surveys(
-        session,
-        version,
-        instrument,
-        surveys=request.surveys,
-        municipalities=request.municipalities,
-        counties=request.counties,
-        periods=request.periods,
-    )
+    found = query.select_surveys(session, version, instrument, **request.survey_filters(), min_n=k)
     return instrument, found
 
 
@@ -216,7 +232,7 @@ def _kept_surveys(
 def layout_of(session: Session, request: ExportRequest, *, k: int) -> Layout:
     """The columns an export with ``request``'s filters has now: what its stand-alone Data
     Package describes."""
-    instrument, found = find_surveys(session, request)
+    instrument, found = find_surveys(session, request, k=k)
     kept, _ = _kept_surveys(session.connection(), found, k)
     return export_layout(instrument, request, found, kept)
 
@@ -227,9 +243,18 @@ def _exclusion(survey: query.SurveyInfo, responses: int, k: int) -> str | None:
     # rows arrived in between.
     if survey.collecting:
         return "still collecting responses: exported once it has closed"
+    if survey.withdrawn:
+        return WITHDRAWN
     if responses < k:
         return f"fewer than {k} responses"
     return None
+
+
+#: Why a survey with withdrawals since its last snapshot is never exported.
+WITHDRAWN = (
+    "answers were withdrawn after its figures were last published: its rows, set against "
+    "those figures, would show them"
+)
 
 
 def export_layout(
@@ -244,12 +269,17 @@ def export_layout(
     surveys = list(kept.values()) or list(found)
     asked = {a for s in surveys for a in s.attributes}
     audiences = {s.audience for s in surveys}
+    measures = {m for s in kept.values() for m in s.weights.figures}
     return layout(
         instrument,
         attributes=asked,
         free_text=request.include_free_text,
         string_widths=_string_widths(found),
         audience=audiences.pop() if len(audiences) == 1 else None,
+        dont_know_code=request.format == "sav",
+        weighted_figures=sorted(
+            m for m in measures if any(s.weights.differs(m) for s in kept.values())
+        ),
     )
 
 
@@ -275,7 +305,12 @@ def _disclosure(
         **export_plan.summary(),
         "surveys_exported": len(kept),
         "surveys_excluded_below_k": [
-            {"survey": s.label, "reason": reason} for s, reason in excluded if not s.collecting
+            {"survey": s.label, "reason": reason}
+            for s, reason in excluded
+            if not s.collecting and reason != WITHDRAWN
+        ],
+        "surveys_excluded_withdrawals": [
+            {"survey": s.label, "reason": reason} for s, reason in excluded if reason == WITHDRAWN
         ],
         "surveys_excluded_collecting": [
             {"survey": s.label, "reason": reason} for s, reason in excluded if s.collecting

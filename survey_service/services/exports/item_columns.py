@@ -10,9 +10,15 @@ rating, dice) keeps its value.
 from __future__ import annotations
 
 from dataclasses import replace
+from types import MappingProxyType
 
 from survey_service.instruments import AUDIENCES, UI_LABELS, Condition, Item, Text
-from survey_service.services.exports.columns import DONT_KNOW_CODE, Category, Column
+from survey_service.services.exports.columns import (
+    DONT_KNOW_CODE,
+    Category,
+    Column,
+    dont_know_column,
+)
 
 
 def _condition(condition: Condition) -> str:
@@ -40,12 +46,15 @@ def shown_only_if(item: Item) -> str:
     return text
 
 
-def item_column(item: Item, *, audience: str | None = None) -> tuple[Column, dict[str, int] | None]:
+def item_column(
+    item: Item, *, audience: str | None = None, dont_know_code: bool = True
+) -> tuple[Column, dict[str, int] | None]:
     """The item's column, labelled with ``audience``'s wording when one audience answered
     (None: several), and for a choice item the code of each option value (which the rows need
-    to write its answers)."""
+    to write its answers). ``dont_know_code``: "don't know" is the declared missing code
+    (SPSS), else it is empty here and told by :func:`dont_know_indicator`'s column."""
     missing: tuple[Category, ...] = ()
-    if item.dont_know:
+    if item.dont_know and dont_know_code:
         missing = (Category(DONT_KNOW_CODE, UI_LABELS["dont_know"], DONT_KNOW_CODE),)
     condition = shown_only_if(item)
     if item.type == "text":
@@ -138,5 +147,28 @@ def _scaled_column(item: Item, missing: tuple[Category, ...], condition: str) ->
         categories,
         missing,
         description=description,
+        source=item.link_id,
+    )
+
+
+#: The values of a "don't know" indicator.
+DONT_KNOW_VALUES = (
+    Category(0, MappingProxyType({"nb": "Svarte", "nn": "Svarte", "en": "Answered"}), 0),
+    Category(1, UI_LABELS["dont_know"], 1),
+)
+
+
+def dont_know_indicator(item: Item) -> Column:
+    """The column that tells, for an item with a "don't know" option, who chose it: 1 don't
+    know, 0 an answer on the scale, empty no answer."""
+    return Column(
+        dont_know_column(item.link_id),
+        "integer",
+        item.text,
+        "dont_know",
+        "nominal",
+        DONT_KNOW_VALUES,
+        description=f'1 = {item.link_id} answered "don\'t know", 0 = answered on the scale, '
+        "empty = not answered",
         source=item.link_id,
     )

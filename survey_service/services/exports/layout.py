@@ -2,8 +2,8 @@
 version. Pure, no database.
 
 The order: the columns that describe the row (design and geography), the respondent
-attributes the exported surveys ask for, the items (free text only when asked for), then the
-person's dimension scores and indices.
+attributes the exported surveys ask for, the items (free text only when asked for), their
+"don't know" indicators, the person's dimension scores and indices, then the weights.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from survey_service.instruments import (
     Text,
 )
 from survey_service.services.exports.columns import (
+    WEIGHT,
     Category,
     Column,
     Layout,
     dimension_column,
+    figure_column,
     index_column,
+    weight_column,
 )
-from survey_service.services.exports.item_columns import item_column
+from survey_service.services.exports.item_columns import dont_know_indicator, item_column
 
 #: Respondent attributes an export can carry, in column order.
 ATTRIBUTES = ("role", "age_band", "gender", "area")
@@ -223,20 +226,70 @@ def layout(
     free_text: bool = False,
     string_widths: Mapping[str, int] | None = None,
     audience: str | None = None,
+    dont_know_code: bool = True,
+    weighted_figures: Iterable[str] = (),
 ) -> Layout:
     """The export's columns for ``instrument``, carrying the given respondent ``attributes``
     (those the exported surveys ask for) and the free-text items only when ``free_text``;
-    items are labelled in ``audience``'s wording when the export holds only that audience."""
+    items are labelled in ``audience``'s wording when the export holds only that audience.
+    ``dont_know_code``: "don't know" as a declared missing code (SPSS) or empty; every item
+    with that option has an indicator column either way. ``weighted_figures``: the figures
+    with a weight column of their own (:mod:`.weights`), after the overall ``weight``."""
     asked = tuple(a for a in ATTRIBUTES if a in set(attributes))
     columns = _row_columns(string_widths)
     columns += [_attribute_column(name) for name in asked]
     choice_codes: dict[str, Mapping[str, int]] = {}
+    indicators = []
     for item in instrument.items:
         if item.type == "text" and not free_text:
             continue
-        column, codes = item_column(item, audience=audience)
+        column, codes = item_column(item, audience=audience, dont_know_code=dont_know_code)
         if codes is not None:
             choice_codes[item.link_id] = codes
         columns.append(column)
+        if item.dont_know:
+            indicators.append(dont_know_indicator(item))
+    columns += indicators
     columns += _score_columns(instrument)
-    return Layout(instrument, tuple(columns), asked, free_text, choice_codes)
+    own = tuple(m for m in weighted_figures if m.partition(":")[0] in FIGURE_KINDS)
+    columns += [_weight_column(None), *(_weight_column(m) for m in own)]
+    return Layout(
+        instrument,
+        tuple(columns),
+        asked,
+        free_text,
+        choice_codes,
+        dont_know_code=dont_know_code,
+        weighted_figures=own,
+    )
+
+
+#: The kinds of figure that may have a weight column of their own.
+FIGURE_KINDS = ("item", "dim", "idx")
+
+
+def _weight_column(measure: str | None) -> Column:
+    """``weight`` (``measure`` None) or a figure's own ``weight_<column>``."""
+    if measure is None:
+        return Column(
+            WEIGHT,
+            "number",
+            _t("Vekt", "Vekt", "Weight"),
+            "weight",
+            "scale",
+            description="the weight the published figures give the row: sum(weight * y) / "
+            "sum(weight) over a survey's rows is its weighted estimate; 1 when the survey is "
+            "not weighted",
+        )
+    column = figure_column(measure)
+    return Column(
+        weight_column(measure),
+        "number",
+        _t(f"Vekt for {column}", f"Vekt for {column}", f"Weight for {column}"),
+        "weight",
+        "scale",
+        description=f"the weight of the row in the published figure {column} (weighted by "
+        f"groups among those who gave it), where it differs from {WEIGHT}; empty where the "
+        f"row has no {column}",
+        source=measure,
+    )

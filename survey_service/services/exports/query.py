@@ -4,7 +4,8 @@ Both passes over ``response`` run on one dedicated connection in one transaction
 READ on PostgreSQL; a WAL read snapshot on SQLite), so the rows streamed are exactly the rows
 the disclosure plan was made for. Rows stream through a server-side cursor
 (``stream_results``, ``yield_per``) in a per-export random order computed by the database
-(``ORDER BY random()``): never insertion order, and never all in memory.
+(``ORDER BY random()``): never insertion order, and never all in memory. Both read only the
+published responses: those the survey's snapshot holds (``services/snapshots.py``).
 """
 
 from __future__ import annotations
@@ -14,16 +15,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from survey_service.database import allow_long_statements
 from survey_service.instruments import Instrument
 from survey_service.models import InstrumentVersion, Municipality, Response, Survey
+from survey_service.services import snapshots
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers
+from survey_service.services.exports.weights import (
+    UNWEIGHTED,
+    RowWeights,
+    cell_of_row,
+    survey_weights,
+)
 from survey_service.services.submission import attributes_asked
-from survey_service.services.surveys import accepting_responses
 
 #: Rows fetched from the server-side cursor at a time.
 YIELD_PER = 1000
@@ -43,23 +51,44 @@ class SurveyInfo:
     attributes: tuple[str, ...]
     # Still accepting responses: such a survey is not exported (see export.py).
     collecting: bool = False
+    # Its final snapshot is taken: the rows it holds are what an export releases.
+    final: bool = False
+    # Responses withdrawn since its last snapshot: never exported (``services/snapshots.py``).
+    withdrawn: bool = False
+    # The weights of its published figures, per cell.
+    weights: RowWeights = UNWEIGHTED
 
     @property
     def label(self) -> str:
         return f"{self.municipality}-{self.period}-{self.audience}"
 
 
-def select_surveys(
+def matching_survey_ids(
     session: Session,
     version: InstrumentVersion,
-    instrument: Instrument,
     *,
     surveys: Sequence[int] = (),
     municipalities: Sequence[str] = (),
     counties: Sequence[str] = (),
     periods: Sequence[str] = (),
-) -> list[SurveyInfo]:
-    """The surveys of ``version`` that match the filters (each filter: any of its values)."""
+) -> list[int]:
+    """The ids of the surveys of ``version`` that match the filters."""
+    return list(
+        session.scalars(
+            _matching(version, surveys, municipalities, counties, periods).with_only_columns(
+                Survey.id
+            )
+        )
+    )
+
+
+def _matching(
+    version: InstrumentVersion,
+    surveys: Sequence[int],
+    municipalities: Sequence[str],
+    counties: Sequence[str],
+    periods: Sequence[str],
+) -> Select[Survey, Municipality]:
     statement = (
         select(Survey, Municipality)
         .join(Municipality, Municipality.number == Survey.municipality_number)
@@ -74,6 +103,23 @@ def select_surveys(
         statement = statement.where(Municipality.county_number.in_(counties))
     if periods:
         statement = statement.where(Survey.period.in_(periods))
+    return statement
+
+
+def select_surveys(
+    session: Session,
+    version: InstrumentVersion,
+    instrument: Instrument,
+    *,
+    surveys: Sequence[int] = (),
+    municipalities: Sequence[str] = (),
+    counties: Sequence[str] = (),
+    periods: Sequence[str] = (),
+    min_n: int,
+) -> list[SurveyInfo]:
+    """The surveys of ``version`` that match the filters (each filter: any of its values),
+    with the weights of their published figures (``min_n``: the weighting's group size)."""
+    statement = _matching(version, surveys, municipalities, counties, periods)
     found = []
     for survey, municipality in session.execute(statement):
         found.append(
@@ -87,6 +133,9 @@ def select_surveys(
                 audience=survey.audience,
                 attributes=tuple(attributes_asked(survey, instrument)),
                 collecting=accepting_responses(survey),
+                final=snapshots.is_final(session, survey),
+                withdrawn=snapshots.withdrawn_since_published(session, survey),
+                weights=survey_weights(session, survey.id, min_n=min_n),
             )
         )
     return found
@@ -125,6 +174,7 @@ def quasi_identifiers(survey: SurveyInfo, row: Any) -> QuasiIdentifiers:
         row.age_band or "",
         row.gender or "",
         row.area or "",
+        survey.weights.group(cell_of_row(row)),
     )
 
 
@@ -133,12 +183,12 @@ def _score(key: str) -> Any:
 
 
 def survey_counts(connection: Connection, survey_ids: Sequence[int]) -> dict[int, int]:
-    """Each survey's number of responses."""
+    """Each survey's number of published responses (those its figures hold)."""
     if not survey_ids:
         return {}
     statement = (
         select(Response.survey_id, func.count())
-        .where(Response.survey_id.in_(list(survey_ids)))
+        .where(Response.survey_id.in_(list(survey_ids)), Response.published.is_(True))
         .group_by(Response.survey_id)
     )
     return {survey_id: n for survey_id, n in connection.execute(statement)}
@@ -172,7 +222,9 @@ def class_statistics(
         score = _score(key)
         measures += [func.min(score), func.max(score), func.count(score)]
     statement = (
-        select(*keys, *measures).where(Response.survey_id.in_(list(surveys))).group_by(*keys)
+        select(*keys, *measures)
+        .where(Response.survey_id.in_(list(surveys)), Response.published.is_(True))
+        .group_by(*keys)
     )
     classes: dict[QuasiIdentifiers, ClassStats] = {}
     for row in connection.execute(statement):
@@ -201,7 +253,7 @@ def stream_rows(
         return
     statement = (
         select(*IDENTIFYING_COLUMNS, Response.answers, Response.scores)
-        .where(Response.survey_id.in_(list(survey_ids)))
+        .where(Response.survey_id.in_(list(survey_ids)), Response.published.is_(True))
         .order_by(func.random())
     )
     result = connection.execution_options(stream_results=True, yield_per=yield_per).execute(

@@ -25,6 +25,7 @@ from survey_service.services.exports.columns import (
 from survey_service.services.exports.conditional_items import ConditionalItems
 from survey_service.services.exports.disclosure import Plan, QuasiIdentifiers
 from survey_service.services.exports.text_screening import ScreenCounts, screen_text
+from survey_service.services.exports.weights import cell_of_row
 
 
 @dataclass
@@ -35,14 +36,21 @@ class Progress:
 
 
 def _source(column: Column) -> str | None:
-    """Where a column's value comes from: ``answer`` (the stored answers), ``dimension`` or
-    ``index`` (the person's scores); None for a column that describes the released row."""
+    """Where a column's value comes from: ``answer`` (the stored answers), ``dont_know`` (the
+    answer, as an indicator), ``dimension`` or ``index`` (the person's scores), ``weight``
+    (the survey's weights); None for a column that describes the released row."""
     if column.group in ("item", "text"):
         return "answer"
+    if column.group in ("dont_know", "weight"):
+        return column.group
     if column.group == "score":
         assert column.source is not None
         return "dimension" if column.name == dimension_column(column.source) else "index"
     return None
+
+
+#: Where a figure's per-person value is found: measure prefix -> source.
+FIGURE_SOURCES = {"item": "answer", "dim": "dimension", "idx": "index"}
 
 
 class _Cells:
@@ -58,6 +66,7 @@ class _Cells:
         self.layout = export_layout
         self.progress = progress
         self.conditional = conditional
+        self.weights = {survey_id: s.weights for survey_id, s in surveys.items()}
         self.names = {s.municipality: s.municipality_name for s in surveys.values()}
         self.counties = {s.county_number: s.county for s in surveys.values()}
         self.sources = [(column, _source(column)) for column in export_layout.columns]
@@ -88,7 +97,7 @@ class _Cells:
         if value is None:
             return None
         if value == DONT_KNOW:
-            return DONT_KNOW_CODE
+            return DONT_KNOW_CODE if self.layout.dont_know_code else None
         if column.group == "text":
             return screen_text(str(value), self.progress.screened)
         if column.name in self.layout.choice_codes:
@@ -109,14 +118,42 @@ class _Cells:
             "dimension": scores.get("dimensions") or {},
             "index": scores.get("indices") or {},
         }
+
+        def released_value(source: str, key: str | None) -> Any:
+            return None if key in hidden[source] else found[source].get(key)
+
+        overall, own = self.weights[stored.survey_id].of(cell_of_row(stored))
         values: list[Any] = []
         for column, source in self.sources:
             if source is None:
                 values.append(described[column.name])
-                continue
-            value = None if column.source in hidden[source] else found[source].get(column.source)
-            values.append(self.answer(column, value) if source == "answer" else value)
+            elif source == "answer":
+                values.append(self.answer(column, released_value(source, column.source)))
+            elif source == "dont_know":
+                answer = released_value("answer", column.source)
+                values.append(None if answer is None else int(answer == DONT_KNOW))
+            elif source == "weight":
+                values.append(self._weight(column.source, overall, own, released_value))
+            else:
+                values.append(released_value(source, column.source))
         return values
+
+    @staticmethod
+    def _weight(
+        measure: str | None,
+        overall: float,
+        own: Mapping[str, float | None],
+        released_value: Any,
+    ) -> float | None:
+        """The row's overall weight (``measure`` None), or its weight for a figure: empty
+        where the row has no value for the figure, as released."""
+        if measure is None:
+            return overall
+        kind, _, key = measure.partition(":")
+        value = released_value(FIGURE_SOURCES[kind], key)
+        if value is None or value == DONT_KNOW:
+            return None
+        return own.get(measure, overall)
 
 
 def export_rows(
