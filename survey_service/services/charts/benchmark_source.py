@@ -50,7 +50,9 @@ class Benchmark:
         return LABEL[lang]
 
     def note(self, lang: str) -> str:
-        surveys = max((f.surveys for f in self.figures.values()), default=0)
+        """What the benchmark is, with how many surveys it pools ("3–5" when that varies)."""
+        counts = sorted({f.surveys for f in self.figures.values()}) or [0]
+        surveys = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
         return NOTE[lang].format(surveys=surveys)
 
 

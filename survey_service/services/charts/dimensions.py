@@ -70,7 +70,7 @@ def dimensions_svg(data: ChartData) -> str:
 
     axis_top = y + 22
     # Row bands first, grid lines over them, the rows' marks and texts on top.
-    bands, grid = add(canvas.body, "g"), add(canvas.body, "g")
+    bands, grid = add(canvas.body, "g"), add(canvas.body, "g", {"data-role": "plot"})
     drawn = 0
     y = axis_top + 14
     for kind in ("dimensions", "indices"):
@@ -119,7 +119,7 @@ def _row(canvas: Canvas, figure: Figure, *, y: float, at: Scale, bands: ET.Eleme
                 high=texts.whole(figure.scale[1], lang),
             )
         )
-    values = 2 if figure.benchmark is not None or figure.estimate is None else 1
+    values = (2 if figure.estimate is None else 1) + (figure.benchmark is not None)
     height = max(len(label), values) * LINE + 16
     if bands is not None:
         bands.append(_rect(MARGIN - 8, y, WIDTH - 2 * MARGIN + 16, height, BAND))
@@ -134,6 +134,7 @@ def _row(canvas: Canvas, figure: Figure, *, y: float, at: Scale, bands: ET.Eleme
                 "y": first + index * LINE,
                 "font-size": 14,
                 "fill": MUTED if muted else INK,
+                "data-role": "label",
             },
             text,
         )
@@ -160,11 +161,10 @@ def _row(canvas: Canvas, figure: Figure, *, y: float, at: Scale, bands: ET.Eleme
             {"x": VALUES_LEFT, "y": first + LINE, "font-size": 13, "fill": MUTED},
             reason(data, figure),
         )
+        _benchmark(group, figure, at, lang, middle=middle, baseline=first + 2 * LINE)
         return height
     if figure.low is not None and figure.high is not None:
         whisker(group, x_low=at(figure.low), x_high=at(figure.high), y=middle)
-    if figure.benchmark is not None:
-        diamond(group, x=at(figure.benchmark.estimate), y=middle + 10)
     dot(group, x=at(figure.estimate), y=middle)
     estimate = texts.number(figure.estimate, lang)
     add(
@@ -193,18 +193,25 @@ def _row(canvas: Canvas, figure: Figure, *, y: float, at: Scale, bands: ET.Eleme
             },
             interval_label(data, figure),
         )
-    if figure.benchmark is not None:
-        diamond(group, x=VALUES_LEFT + 6, y=first + LINE - 4.5, size=5.5)
-        text = texts.say(
-            "benchmark_short", lang, value=texts.number(figure.benchmark.estimate, lang)
-        )
-        add(
-            group,
-            "text",
-            {"x": VALUES_LEFT + 18, "y": first + LINE, "font-size": 13, "data-role": "benchmark"},
-            text,
-        )
+    _benchmark(group, figure, at, lang, middle=middle, baseline=first + LINE)
     return height
+
+
+def _benchmark(
+    group: ET.Element, figure: Figure, at: Scale, lang: str, *, middle: float, baseline: float
+) -> None:
+    """The benchmark: a diamond under the estimate's place, and its value in words."""
+    if figure.benchmark is None:
+        return
+    value = texts.number(figure.benchmark.estimate, lang)
+    diamond(group, x=at(figure.benchmark.estimate), y=middle + 10)
+    diamond(group, x=VALUES_LEFT + 6, y=baseline - 4.5, size=5.5)
+    add(
+        group,
+        "text",
+        {"x": VALUES_LEFT + 18, "y": baseline, "font-size": 13, "data-role": "benchmark"},
+        texts.say("benchmark_short", lang, value=value),
+    )
 
 
 def _axis(

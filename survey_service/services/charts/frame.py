@@ -156,7 +156,8 @@ def describe(data: ChartData, figure: Figure, title: str | None = None) -> str:
     lang = data.lang
     name = title or figure.title
     if figure.withheld is not None or figure.estimate is None:
-        return texts.say("desc_withheld", lang, title=name, reason=reason(data, figure))
+        withheld = texts.say("desc_withheld", lang, title=name, reason=reason(data, figure))
+        return f"{withheld} {describe_benchmark(data, figure)}"
     sentence = texts.say(
         "desc_figure",
         lang,

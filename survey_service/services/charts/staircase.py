@@ -360,7 +360,7 @@ def _status(
         ring(group, x=x + 8, y=y + 5, colour=ACCENT)
     return lines(
         group,
-        wrap(texts.say(words, lang), width - 24, 14, bold=True),
+        wrap(texts.say(words, lang), width - 24, 14, bold=True, max_lines=4),
         x=x + 24,
         y=y + 10,
         size=14,

@@ -23,7 +23,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SPACES = re.compile(r"\s+")
+# Line breaks and runs of spaces, but not the no-break space that keeps "95 %" together.
+_SPACES = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
 
 # Width of a character in ems, by kind (DejaVu Sans, the widest of the fonts above, rounded up).
 _NARROW = set("iljIft.,:;'!|()[] ")

@@ -33,9 +33,9 @@ _TEXTS: Mapping[str, tuple[str, str, str]] = {
     "reached": ("Nådd", "Nådd", "Reached"),
     "not_reached": ("Ikke nådd", "Ikkje nådd", "Not reached"),
     "above_not_counted": (
-        "Over terskelen, men et trinn under er ikke nådd",
-        "Over terskelen, men eit steg under er ikkje nådd",
-        "Above the threshold, but a step below is not reached",
+        "Over terskelen, men et trinn under mangler",
+        "Over terskelen, men eit steg under manglar",
+        "Above the threshold, but a step below is missing",
     ),
     "threshold": ("Terskel ({threshold})", "Terskel ({threshold})", "Threshold ({threshold})"),
     # Figures
