@@ -300,3 +300,42 @@ def test_the_charts_answer_whom_the_scores_answer(client, charts, admin, make_ke
             str(missing["id"]), "N"
         )
         assert_error(client.get(f"/api/v1/surveys/{survey['id']}/charts/{name}.svg"), 401)
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two sRGB colours (#rrggbb)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_colours_meet_wcag_aa(charts, admin, staircase):
+    from survey_service.services.charts import frame as f
+
+    # Text on every ground it is written on: 4.5:1 (WCAG 1.4.3).
+    for text in (f.INK, f.MUTED):
+        for ground in (f.WHITE, f.BAND, f.ACCENT_LIGHT, f.HATCH_GROUND):
+            assert contrast(text, ground) >= 4.5, (text, ground)
+    for text in (f.WHITE, f.ON_ACCENT_MUTED):
+        assert contrast(text, f.ACCENT) >= 4.5, text
+    # Marks that carry meaning against their ground: 3:1 (WCAG 1.4.11); on a reached step
+    # the diamond and the check have a white outline or ground.
+    for mark in (f.ACCENT, f.BENCHMARK, f.INK, f.MUTED):
+        for ground in (f.WHITE, f.BAND, f.ACCENT_LIGHT):
+            assert contrast(mark, ground) >= 3, (mark, ground)
+    assert contrast(f.WHITE, f.ACCENT) >= 3 and contrast(f.HATCH_LINE, f.HATCH_GROUND) >= 3
+    # ... and the charts use no colour but these.
+    for name in CHARTS:
+        root = charts.svg(admin, staircase["survey"], name)
+        used = {
+            value
+            for node in root.iter()
+            for attribute, value in node.attrib.items()
+            if attribute in ("fill", "stroke") and value != "none" and not value.startswith("url(")
+        }
+        assert used <= set(f.PALETTE), used - set(f.PALETTE)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from survey_service.services.charts import texts
 from survey_service.services.charts.data import ChartData, Figure
 from survey_service.services.charts.frame import (
+    BAND,
+    GRID,
     INK,
     MARGIN,
     MUTED,
@@ -41,7 +43,6 @@ PLOT_LEFT = MARGIN + 290.0
 PLOT_RIGHT = 676.0
 VALUES_LEFT = PLOT_RIGHT + 22.0
 LINE = 18.0
-BAND = "#f3f5f8"
 ESTIMATE_END = VALUES_LEFT + 50.0  # the estimate ends here, its interval begins after
 
 Scale = Callable[[float], float]
@@ -239,7 +240,7 @@ def _axis(
                 "y1": top + 6,
                 "x2": x,
                 "y2": bottom,
-                "stroke": MUTED if strong else "#d6d6d6",
+                "stroke": MUTED if strong else GRID,
                 "stroke-width": 1.5 if strong else 1,
             },
         )

@@ -2,8 +2,9 @@
 heading, the marks (dot and whisker, benchmark diamond, check mark, hatching for withheld
 figures) and the legend.
 
-Colours meet WCAG AA on white: text at least 4.5:1 (``INK`` 17:1, ``MUTED`` 8:1, white on
-``ACCENT`` 8.6:1), marks at least 3:1 (``BENCHMARK`` 5.6:1). No mark relies on colour alone:
+Colours meet WCAG AA on every ground they are drawn on: text at least 4.5:1 (``INK`` 17:1,
+``MUTED`` 7:1 or more, white on ``ACCENT`` 8.4:1), marks at least 3:1 (``BENCHMARK`` 5:1 or
+more, with a white outline on a reached step). No mark relies on colour alone:
 the benchmark is a diamond, a reached step carries a check mark and the word, a withheld
 figure is hatched and says so. Every id carries the survey and the chart, so two charts
 inlined in one page do not collide.
@@ -28,14 +29,34 @@ from survey_service.services.charts.svg import (
     wrap,
 )
 
-INK = "#1a1a1a"
-MUTED = "#4d4d4d"
-ACCENT = "#1d4e89"
-ACCENT_LIGHT = "#e8eef6"
-BENCHMARK = "#a34700"
-HATCH_LINE = "#9a9a9a"
-HATCH_GROUND = "#f6f6f6"
+INK = "#1a1a1a"  # text and whiskers
+MUTED = "#4d4d4d"  # secondary text, outlines
+ACCENT = "#1d4e89"  # the score's dot, a reached step
+ON_ACCENT_MUTED = "#dfe8f3"  # secondary text on a reached step
+ACCENT_LIGHT = "#e8eef6"  # a step not reached
+BENCHMARK = "#a34700"  # the benchmark's diamond
+HATCH_LINE = "#858585"
+HATCH_GROUND = "#f6f6f6"  # and a withheld step
+BAND = "#f3f5f8"  # every other row
+TRACK = "#b0b0b0"  # a gauge's 0-100 line, under the marks
+GRID = "#d6d6d6"  # grid lines, behind everything
 WHITE = "#ffffff"
+
+#: Every colour the charts use (a test holds the pairs of them to WCAG AA).
+PALETTE = (
+    INK,
+    MUTED,
+    ACCENT,
+    ON_ACCENT_MUTED,
+    ACCENT_LIGHT,
+    BENCHMARK,
+    HATCH_LINE,
+    HATCH_GROUND,
+    BAND,
+    TRACK,
+    GRID,
+    WHITE,
+)
 
 MARGIN = 24.0
 

@@ -18,9 +18,12 @@ from survey_service.services.charts.data import ChartData, Figure
 from survey_service.services.charts.frame import (
     ACCENT,
     ACCENT_LIGHT,
+    HATCH_GROUND,
     INK,
     MARGIN,
     MUTED,
+    ON_ACCENT_MUTED,
+    TRACK,
     WHITE,
     Canvas,
     Symbol,
@@ -43,7 +46,7 @@ from survey_service.services.charts.frame import (
     whisker,
     withheld_symbol,
 )
-from survey_service.services.charts.svg import add, element, lines, wrap
+from survey_service.services.charts.svg import add, element, lines, text_width, wrap
 
 WIDTH = 960.0
 RISE = 44.0  # how much higher each step is than the one below
@@ -76,7 +79,7 @@ def staircase_svg(data: ChartData) -> str:
         height = tallest + RISE * index
         x, top = MARGIN + index * width, ground - height
         group.set("transform", f"translate({x:.2f},{top:.2f})")
-        group.insert(0, _block(canvas, state, width, height))
+        group.insert(0, _block(state, width, height))
         group.set("data-key", figure.key)
         group.set("data-state", state)
         canvas.body.append(group)
@@ -170,7 +173,7 @@ def _column(
     """The content of one step, drawn from its top-left corner; returns it and its height."""
     lang, data = canvas.lang, canvas.data
     dark = state == REACHED
-    ink, muted = (WHITE, "#dfe8f3") if dark else (INK, MUTED)
+    ink, muted = (WHITE, ON_ACCENT_MUTED) if dark else (INK, MUTED)
     inner = width - 2 * PAD
     group = element("g")
     y = lines(
@@ -184,7 +187,7 @@ def _column(
     )
     y = lines(
         group,
-        wrap(figure.title, inner, 15, bold=True),
+        wrap(figure.title, inner, 15, bold=True, max_lines=4),
         x=PAD,
         y=y + 1,
         size=15,
@@ -195,7 +198,7 @@ def _column(
     if figure.estimate is None:
         y = lines(
             group,
-            [texts.say("withheld", lang)],
+            wrap(texts.say("withheld", lang), inner, 18, bold=True),
             x=PAD,
             y=y + 20,
             size=18,
@@ -219,7 +222,7 @@ def _column(
             [texts.number(figure.estimate, lang)],
             x=PAD,
             y=y + 26,
-            size=28,
+            size=_score_size(inner),
             line_height=22,
             fill=ink,
             font_weight="bold",
@@ -228,7 +231,7 @@ def _column(
         if figure.low is not None:
             y = lines(
                 group,
-                [interval_label(data, figure)],
+                wrap(interval_label(data, figure), inner, 13),
                 x=PAD,
                 y=y,
                 size=13,
@@ -242,7 +245,11 @@ def _column(
         diamond(group, x=PAD + 6, y=y - 4.5)
         y = lines(
             group,
-            [texts.say("benchmark_short", lang, value=texts.number(reference.estimate, lang))],
+            wrap(
+                texts.say("benchmark_short", lang, value=texts.number(reference.estimate, lang)),
+                inner - 18,
+                13,
+            ),
             x=PAD + 18,
             y=y,
             size=13,
@@ -252,6 +259,12 @@ def _column(
         )
     y = _status(group, state, x=PAD, y=y + 4, width=inner, lang=lang, ink=ink)
     return group, y - 6 + PAD
+
+
+def _score_size(inner: float) -> float:
+    """The score's font size: 28, or smaller where a staircase of many steps leaves too
+    narrow a step for the widest score ("100,0")."""
+    return min(28.0, inner / text_width("100,0", 1.0, bold=True))
 
 
 def _gauge(
@@ -309,7 +322,7 @@ def _gauge(
                 "y1": middle,
                 "x2": at(high),
                 "y2": middle,
-                "stroke": "#b0b0b0",
+                "stroke": TRACK,
                 "stroke-width": 1,
             },
         )
@@ -360,7 +373,7 @@ def _status(
         ring(group, x=x + 8, y=y + 5, colour=ACCENT)
     return lines(
         group,
-        wrap(texts.say(words, lang), width - 24, 14, bold=True, max_lines=4),
+        wrap(texts.say(words, lang), width - 24, 14, bold=True, max_lines=6),
         x=x + 24,
         y=y + 10,
         size=14,
@@ -371,10 +384,13 @@ def _status(
     )
 
 
-def _block(canvas: Canvas, state: str, width: float, height: float) -> ET.Element:
-    fill = {REACHED: ACCENT, ABOVE: ACCENT_LIGHT, NOT_REACHED: ACCENT_LIGHT, WITHHELD: "#f6f6f6"}[
-        state
-    ]
+def _block(state: str, width: float, height: float) -> ET.Element:
+    fill = {
+        REACHED: ACCENT,
+        ABOVE: ACCENT_LIGHT,
+        NOT_REACHED: ACCENT_LIGHT,
+        WITHHELD: HATCH_GROUND,
+    }[state]
     attributes: dict[str, object] = {
         "width": width,
         "height": height,
