@@ -218,10 +218,8 @@ def reason(data: ChartData, figure: Figure) -> str:
 
 def interval_label(data: ChartData, figure: Figure) -> str:
     assert figure.low is not None and figure.high is not None
-    return (
-        f"{confidence(data)} {'CI' if data.lang == 'en' else 'KI'} "
-        f"{texts.span(figure.low, figure.high, data.lang)}"
-    )
+    span = texts.span(figure.low, figure.high, data.lang)
+    return texts.say("interval", data.lang, confidence=confidence(data), span=span)
 
 
 # --------------------------------------------------------------------------- marks

@@ -60,12 +60,7 @@ _TEXTS: Mapping[str, tuple[str, str, str]] = {
         "for å verne anonymiteten",
         "to protect anonymity",
     ),
-    "interval": (
-        "{confidence} KI {low}–{high}",
-        "{confidence} KI {low}–{high}",
-        "{confidence} CI {low}–{high}",
-    ),
-    "score": ("Skår", "Skår", "Score"),
+    "interval": ("{confidence} KI {span}", "{confidence} KI {span}", "{confidence} CI {span}"),
     "n": ("{n} svar", "{n} svar", "{n} responses"),
     "benchmark_short": ("Snitt {value}", "Snitt {value}", "Average {value}"),
     "dimensions": ("Dimensjoner", "Dimensjonar", "Dimensions"),
