@@ -225,22 +225,25 @@ def leave_one_out_differences(
         raise ValueError(
             f"leaving one out of {k} estimate leaves none to pool; at least 2 are required"
         )
-    others = 1.0 - np.eye(k)
-    c = others * data.weights[None, :]
-    c /= c.sum(axis=1, keepdims=True)
-    bench = c @ data.estimates
-    parts = c * c * data.variances[None, :]
-    bench_var = parts.sum(axis=1)
-    bench_den = (parts * parts / data.degrees_of_freedom[None, :]).sum(axis=1)
-    bench_df = _satterthwaite(bench_var, bench_den, (others * data.degrees_of_freedom).sum(axis=1))
-    own = data.variances
-    diff_var = own + bench_var
-    diff_den = own * own / data.degrees_of_freedom + bench_den
-    diff_df = _satterthwaite(diff_var, diff_den, bench_df + data.degrees_of_freedom)
+    # Sums over everyone but j, from the sums before j and after j: no subtraction, so no
+    # cancellation when one municipality outweighs the others.
+    w, v, nu = data.weights, data.variances, data.degrees_of_freedom
+    total_w = _all_but_each(w)
+    bench = _all_but_each(w * data.estimates) / total_w
+    bench_var = _all_but_each(w * w * v) / total_w**2
+    bench_den = _all_but_each((w * w * v) ** 2 / nu) / total_w**4
+    bench_df = _satterthwaite(bench_var, bench_den, _all_but_each(nu))
+    diff_var = v + bench_var
+    diff_den = v * v / nu + bench_den
+    diff_df = _satterthwaite(diff_var, diff_den, bench_df + nu)
     diff = data.estimates - bench
     level = data.confidence_level
-    bench_half = _half_widths(np.sqrt(bench_var), bench_df, level)
-    diff_half = _half_widths(np.sqrt(diff_var), diff_df, level)
+    half = _half_widths(
+        np.sqrt(np.concatenate([bench_var, diff_var])),
+        np.concatenate([bench_df, diff_df]),
+        level,
+    )
+    bench_half, diff_half = half[:k], half[k:]
     out = []
     for j in range(k):
         benchmark = BenchmarkResult(
@@ -268,6 +271,13 @@ def leave_one_out_differences(
             )
         )
     return tuple(out)
+
+
+def _all_but_each(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``Σ_{i != j} x_i`` for every ``j``."""
+    before = np.concatenate([[0.0], np.cumsum(x)[:-1]])
+    after = np.concatenate([np.cumsum(x[::-1])[::-1][1:], [0.0]])
+    return np.asarray(before + after, dtype=np.float64)
 
 
 def _satterthwaite(

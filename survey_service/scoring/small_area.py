@@ -149,12 +149,16 @@ def _score_and_information(
     a: float, y: FloatArray, psi: FloatArray, x: FloatArray
 ) -> tuple[float, float]:
     vinv, q, beta = _gls(a, y, psi, x)
-    # P = D − D X Q Xᵀ D, with D = V⁻¹ diagonal: m × m, and no m³ product needed.
-    dx = vinv[:, None] * x
-    p_matrix = np.diag(vinv) - dx @ q @ dx.T
+    # With D = V⁻¹ and P = D − D X Q Xᵀ D: tr P = tr D − tr(Q Xᵀ D² X) and
+    # tr P² = tr D² − 2 tr(Q Xᵀ D³ X) + tr((Q Xᵀ D² X)²), all p × p (no m × m matrix).
+    d2 = vinv * vinv
+    qm2 = q @ (x.T @ (d2[:, None] * x))
+    qm3 = q @ (x.T @ ((d2 * vinv)[:, None] * x))
     py = vinv * (y - x @ beta)
-    score = 0.5 * (float(py @ py) - float(np.trace(p_matrix)))
-    information = 0.5 * float(np.sum(p_matrix * p_matrix))
+    trace_p = float(np.sum(vinv)) - float(np.trace(qm2))
+    trace_p2 = float(np.sum(d2)) - 2.0 * float(np.trace(qm3)) + float(np.sum(qm2 * qm2.T))
+    score = 0.5 * (float(py @ py) - trace_p)
+    information = 0.5 * trace_p2
     return score, information
 
 
