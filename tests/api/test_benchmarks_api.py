@@ -320,3 +320,40 @@ def test_the_body_is_what_the_schema_documents(client, admin):
     make(client, admin, {"4611": [1, 2, 1, 2, 3, 1, 2, 1, 2, 3, 2, 2, 1, 3, 2], "1151": [4] * 6})
     body = bulk(client, admin)
     assert AllScoresSchema().dump(body) == body
+
+
+def test_rows_hold_the_figures_of_the_surveys_own_scores(client, admin):
+    # Weighted by gender, with a baseline and a target: the row's figures are the survey's
+    # own (reliability, Cronbach's alpha, is left to the survey's own read).
+    fields = {
+        "respondent_attributes": {"gender": None},
+        "population_margins": {"gender": {"female": 600, "male": 400}},
+    }
+    baseline = dice_survey(client, admin, municipality="4601", period="2025", **fields)
+    follow_up = dice_survey(
+        client,
+        admin,
+        municipality="4601",
+        baseline_survey=baseline["id"],
+        targets={"terningkast": 60},
+        **fields,
+    )
+    first = [3, 4, 2, 5, 3, 4, 3, 2, 4, 3, 5, 1, 2, 4, 3]
+    for survey, rolls in ((baseline, first), (follow_up, ROLLS["4613"])):
+        for i, roll in enumerate(rolls):
+            gender = "female" if i % 2 else "male"
+            response = submit(client, survey, {"terningkast": roll}, respondent={"gender": gender})
+            assert response.status_code == 201
+    for survey in (baseline, follow_up):
+        row, _ = dice_row(bulk(client, admin), survey)
+        own = read_scores(client, admin, survey)
+        for kind in ("dimensions", "indices"):
+            for shown, expected in zip(row[kind], own[kind], strict=True):
+                shown = {k: v for k, v in shown.items() if k not in ("benchmarks", "model_based")}
+                expected = {k: v for k, v in expected.items() if k != "reliability"}
+                assert shown == expected
+        for field in ("n", "suppressed", "response_rate", "staircase", "instrument_version"):
+            assert row[field] == own[field]
+    _, dim = dice_row(bulk(client, admin), follow_up)
+    assert dim["change"]["suppressed"] is False and dim["target"]["value"] == 60
+    assert dim["design_effect"] > 1.0  # weighted
