@@ -91,9 +91,12 @@ class _Arrays:
     populations: np.ndarray
     # Every member against the others (computed once, when first asked).
     leave_one_out: dict[str, BenchmarkDifference] | None = None
+    positions: dict[str, int] | None = None
 
     def index(self, number: str) -> int | None:
-        return self.numbers.index(number) if number in self.numbers else None
+        if self.positions is None:
+            self.positions = {n: i for i, n in enumerate(self.numbers)}
+        return self.positions.get(number)
 
 
 @dataclass
