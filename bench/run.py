@@ -8,6 +8,9 @@
    as N grows while the rescan grows with it.
 2. Submitting a response: ``POST /api/v1/public/surveys/{id}/responses`` (validation, scoring,
    insert, aggregate update) against ``GET /healthz`` (one ``SELECT 1``) in the same process.
+3. The bulk call for every municipality: ``GET /api/v1/scores`` with 357 surveys on one page
+   (each figure with its benchmarks and model-based estimate) against reading the 357
+   surveys' own scores one by one (``bench.bulk_scores``).
 
 Results are printed and written to ``bench/results/latest-<database>.json``. Not part of the
 test suite.
@@ -31,6 +34,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 
+from bench import bulk_scores
 from survey_service import create_app
 from survey_service.cli import run_init
 from survey_service.db import db
@@ -194,6 +198,7 @@ def main() -> None:
             f"  submission {submit_ms:.2f} ms vs SELECT 1 {health_ms:.2f} ms "
             f"(ratio {submit_ms / health_ms:.1f})"
         )
+        results["bulk_scores"] = bulk_scores.measure(app, headers, timed)
         db.engine.dispose()
 
     RESULTS.mkdir(exist_ok=True)

@@ -18,6 +18,9 @@ Conventions shared by all functions:
 * :func:`difference_ci` reports ``b − a`` (follow-up minus baseline).
 * :func:`mean_of_estimates` is the unweighted mean of independent estimates (the
   average municipality).
+* :func:`pooled_benchmark`, :func:`benchmark_difference` and
+  :func:`leave_one_out_differences` compare a municipality with the mean of the
+  others; :func:`fay_herriot` gives model-based (empirical Bayes) small-area estimates.
 * Fast path: keep :class:`MeanStats` per survey/dimension (or per post-stratum),
   merge with ``+`` and read with :func:`mean_ci_from_stats` /
   :func:`mean_ci_from_strata_stats`.
@@ -32,32 +35,48 @@ from ._results import (
     ProportionResult,
     SupportsEstimate,
 )
+from ._results_comparisons import BenchmarkDifference, BenchmarkResult, FayHerriotResult
+from .benchmarks import (
+    POOLINGS,
+    benchmark_difference,
+    leave_one_out_differences,
+    pooled_benchmark,
+)
 from .combining import mean_of_estimates
 from .comparisons import difference_ci
 from .estimates import mean_ci
 from .proportions import proportion_ci
 from .reliability import cronbach_alpha, cronbach_alpha_from_moments
+from .small_area import fay_herriot
 from .sufficient import MeanStats, mean_ci_from_stats, mean_ci_from_strata_stats
 from .weighting import ConvergenceError, poststratify, rake
 
 __all__ = [
+    "POOLINGS",
     "AlphaResult",
+    "BenchmarkDifference",
+    "BenchmarkResult",
     "ConfidenceInterval",
     "ConvergenceError",
     "DifferenceResult",
+    "FayHerriotResult",
     "MeanOfEstimatesResult",
     "MeanResult",
     "MeanStats",
     "ProportionResult",
     "SupportsEstimate",
+    "benchmark_difference",
     "cronbach_alpha",
     "cronbach_alpha_from_moments",
     "difference_ci",
+    "fay_herriot",
+    "leave_one_out_differences",
     "mean_ci",
     "mean_ci_from_stats",
     "mean_ci_from_strata_stats",
     "mean_of_estimates",
     "poststratify",
+    "pooled_benchmark",
     "proportion_ci",
     "rake",
 ]

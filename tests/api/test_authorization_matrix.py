@@ -109,7 +109,7 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/surveys/<int:survey_id>/scores": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/charts/staircase.svg": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/charts/dimensions.svg": rule(*READERS, scope="survey"),
-    "GET /api/v1/scores": rule(ADMIN, DASHBOARD, ANALYST, query=INSTRUMENT),
+    "GET /api/v1/scores": rule(*READERS, query=INSTRUMENT),
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),
     "GET /api/v1/exports/codebook": rule(ADMIN, ANALYST, query=INSTRUMENT),

@@ -402,13 +402,15 @@ def test_invalid_margins_are_422(client, admin, margins, message):
     assert message in " ".join(result["errors"]["population_margins"])
 
 
-def test_all_scores_with_the_average_municipality_benchmark(client, admin, make_key):
+def test_all_scores_with_benchmarks_of_the_other_municipalities(client, admin, make_key):
     rolls = {
         "4601": [6, 5, 5, 4, 6],
         "5001": [3, 4, 3, 2, 4],
         "1151": [5, 5, 6, 4, 5],
+        "1101": [2, 4, 3, 5, 4],
+        "4602": [4, 4, 5, 3, 6],
         "0301": [2, 3],
-    }  # Oslo has too few respondents: left out of the benchmark
+    }  # Oslo has too few respondents: left out of every benchmark
     for municipality, values in rolls.items():
         survey = open_survey(
             client,
@@ -423,28 +425,37 @@ def test_all_scores_with_the_average_municipality_benchmark(client, admin, make_
     body = client.get(
         "/api/v1/scores?instrument=samlingsevaluering", headers=bearer(key)
     ).get_json()
-    assert [s["municipality"] for s in body["surveys"]] == ["4601", "5001", "1151", "0301"]
-    assert body["surveys"][3]["suppressed"] is True
-    bench = by_key(body["benchmark"]["dimensions"])["terningkast"]
-    published = [
-        mean_ci([(r - 1) * 20.0 for r in values]) for m, values in rolls.items() if m != "0301"
+    assert [s["municipality"] for s in body["surveys"]] == list(rolls)
+    assert body["surveys"][5]["suppressed"] is True
+    bergen = by_key(body["surveys"][0]["dimensions"])["terningkast"]
+    others = [
+        mean_ci([(r - 1) * 20.0 for r in values])
+        for m, values in rolls.items()
+        if m not in ("4601", "0301")
     ]
-    assert bench["surveys"] == 3
-    assert bench["estimate"] == pytest.approx(np.mean([p.estimate for p in published]))
-    se = math.sqrt(sum(p.standard_error**2 for p in published)) / 3
-    assert bench["standard_error"] == pytest.approx(se, rel=1e-12)
+    national = bergen["benchmarks"]["national"]
+    assert national["municipalities"] == 4
+    assert national["estimate"] == pytest.approx(np.mean([p.estimate for p in others]))
+    se = math.sqrt(sum(p.standard_error**2 for p in others)) / 4
+    assert national["standard_error"] == pytest.approx(se, rel=1e-12)
+    oslo = by_key(body["surveys"][5]["dimensions"])["terningkast"]
+    assert oslo["benchmarks"]["national"]["suppression_reason"] == "figure_withheld"
     county = client.get(
         "/api/v1/scores?instrument=samlingsevaluering&county=46", headers=bearer(key)
     ).get_json()
-    assert [s["municipality"] for s in county["surveys"]] == ["4601"]
-    assert by_key(county["benchmark"]["dimensions"])["terningkast"]["suppressed"] is True
-    assert_error(client.get("/api/v1/scores", headers=bearer(key)), 422)
-    assert_error(
-        client.get(
-            "/api/v1/scores?instrument=forankring", headers=bearer(make_key("municipality", "4601"))
-        ),
-        403,
+    assert [s["municipality"] for s in county["surveys"]] == ["4601", "4602"]
+    # The filter chooses the rows, not what they are compared with.
+    assert (
+        by_key(county["surveys"][0]["dimensions"])["terningkast"]["benchmarks"]
+        == (bergen["benchmarks"])
     )
+    assert_error(client.get("/api/v1/scores", headers=bearer(key)), 422)
+    own = client.get(
+        "/api/v1/scores?instrument=samlingsevaluering",
+        headers=bearer(make_key("municipality", "4601")),
+    )
+    assert own.status_code == 200
+    assert [s["municipality"] for s in own.get_json()["surveys"]] == ["4601"]
 
 
 def test_a_census_is_never_a_point(client, admin):

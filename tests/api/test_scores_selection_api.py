@@ -1,11 +1,12 @@
-"""GET /scores: which surveys it lists, and the benchmark it computes over them."""
+"""GET /scores: which surveys it lists, and the method of its benchmarks."""
 
+import json
 import subprocess
 import sys
 
 import pytest
+from scipy import stats
 
-from survey_service.scoring import mean_of_estimates
 from survey_service.services.benchmark import METHOD
 
 from helpers import bearer, close_survey, create_survey, open_survey, submit
@@ -19,6 +20,8 @@ PLAN = [
     ("5006", "50", "employees", "2026", [4, 4, 4]),
     ("1151", "11", "mixed", "2026", [5, 5, 6, 4, 5]),
     ("0301", "03", "mixed", "2026", [2, 3]),
+    ("4611", "46", "mixed", "2026", [2, 4, 5]),
+    ("1101", "11", "mixed", "2026", [3, 5, 6]),
 ]
 
 
@@ -89,57 +92,30 @@ def test_filters_select_surveys_in_order_without_drafts(client, admin, make_key)
 
 @pytest.mark.parametrize("app_config", [{"SURVEY_MIN_N": 3}])
 @pytest.mark.parametrize("level", [0.95, 0.9])
-def test_benchmark_is_the_mean_of_the_published_estimates(client, admin, make_key, level):
+def test_differences_use_the_confidence_level(client, admin, make_key, level):
     _make_surveys(client, admin)
-    body = _all_scores(client, make_key("analyst"), confidence_level=level)
-    assert body["benchmark"]["method"] == METHOD
-    figures = [
-        next(f for f in survey["dimensions"] if f["key"] == "terningkast")
+    body = _all_scores(client, make_key("analyst"), confidence_level=level, period="2026")
+    assert body["method"] == METHOD and body["confidence_level"] == level
+    compared = [
+        next(f for f in survey["dimensions"] if f["key"] == "terningkast")["benchmarks"]
         for survey in body["surveys"]
     ]
-    published = [f for f in figures if not f["suppressed"] and f["standard_error"] is not None]
-    assert 3 <= len(published) < len(figures)  # Oslo's two answers stay out
-
-    class Published:
-        def __init__(self, figure):
-            self.estimate = figure["estimate"]
-            self.standard_error = figure["standard_error"]
-            self.degrees_of_freedom = figure["degrees_of_freedom"]
-            self.n = figure["n"]
-            self.n_effective = figure["n_effective"]
-
-    expected = mean_of_estimates([Published(f) for f in published], confidence_level=level)
-    (bench,) = body["benchmark"]["dimensions"]
-    assert bench["key"] == "terningkast" and bench["suppressed"] is False
-    assert bench["surveys"] == len(published)
-    assert bench["estimate"] == pytest.approx(expected.estimate, rel=1e-12)
-    assert bench["standard_error"] == pytest.approx(expected.standard_error, rel=1e-12)
-    assert bench["degrees_of_freedom"] == pytest.approx(expected.degrees_of_freedom, rel=1e-12)
-    low, high = expected.confidence_interval
-    assert bench["confidence_interval"] == {
-        "low": pytest.approx(low, rel=1e-12),
-        "high": pytest.approx(high, rel=1e-12),
-    }
-    # Fewer than three published surveys: no benchmark.
-    few = _all_scores(client, make_key("analyst"), period="2025")
-    assert few["benchmark"]["dimensions"][0] == {
-        "key": "terningkast",
-        "estimate": None,
-        "standard_error": None,
-        "confidence_interval": None,
-        "surveys": 2,
-        "suppressed": True,
-    }
+    differences = [c["national"]["difference"] for c in compared if not c["national"]["suppressed"]]
+    assert differences  # the mixed audience of 2026 has enough published municipalities
+    for difference in differences:
+        low, high = difference["confidence_interval"].values()
+        q = stats.t.ppf(0.5 + level / 2, difference["degrees_of_freedom"])
+        assert (high - low) / 2 == pytest.approx(q * difference["standard_error"], rel=1e-9)
 
 
 def test_benchmark_method_is_served_under_optimised_python():
     # `python -OO` strips docstrings; the method text must not depend on them.
     code = (
-        "from survey_service.services.benchmark import _benchmark\n"
-        "from survey_service.services.scores import Rules\n"
-        "print(_benchmark([], Rules(5, 0.95, 10.0))['method'], end='')\n"
+        "import json\n"
+        "from survey_service.services.benchmark import METHOD\n"
+        "print(json.dumps(METHOD), end='')\n"
     )
     result = subprocess.run(
         [sys.executable, "-OO", "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout == METHOD
+    assert json.loads(result.stdout) == METHOD

@@ -1,7 +1,8 @@
-"""Scores across surveys, for dashboards: every survey of an instrument and a benchmark."""
+"""Scores across surveys, for dashboards: every survey of an instrument, compared."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import marshmallow as ma
@@ -9,14 +10,19 @@ from flask import current_app
 from flask.views import MethodView
 
 from survey_service.api import Blueprint
+from survey_service.auth import current_principal
 from survey_service.db import db
 from survey_service.instruments import AUDIENCES
 from survey_service.resources.schemas import Line, county_number, municipality_number
-from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
-from survey_service.services.benchmark import all_scores
+from survey_service.resources.scores.comparison_schemas import AllScoresSchema
+from survey_service.resources.scores.schemas import ScoresQuerySchema
+from survey_service.scoring import POOLINGS
+from survey_service.services.benchmark import Selection, all_scores
 from survey_service.services.scores import Rules
 
-blp = Blueprint("scores", __name__, description="Scores across surveys, with a benchmark.")
+blp = Blueprint("scores", __name__, description="Scores across surveys, with benchmarks.")
+
+MAX_PAGE_SIZE = 500
 
 
 class AllScoresQuerySchema(ScoresQuerySchema):
@@ -29,26 +35,50 @@ class AllScoresQuerySchema(ScoresQuerySchema):
     county = county_number()
     period = Line(validate=ma.validate.Length(min=1, max=16))
     audience = ma.fields.String(validate=ma.validate.OneOf(AUDIENCES))
+    pooling = ma.fields.String(
+        load_default="municipalities",
+        validate=ma.validate.OneOf(POOLINGS),
+        metadata={"description": "benchmarks count each municipality once, or by population"},
+    )
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = ma.fields.Integer(
+        load_default=100, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
 
 
 @blp.route("")
 class AllScores(MethodView):
-    @blp.requires("admin", "dashboard", "analyst")
+    @blp.requires("admin", "municipality", "dashboard", "analyst")
     @blp.arguments(AllScoresQuerySchema, location="query")
     @blp.response(200, AllScoresSchema)
     def get(self, query: dict[str, Any]) -> Any:
-        """Get every survey's scores for an instrument, with the benchmark
+        """Get every survey's scores for an instrument, each compared with benchmarks
 
-        Filters: `municipality`, `county`, `period`, `audience`. Drafts are left out. The
-        benchmark is the average municipality over the surveys selected.
+        Filters (`municipality`, `county`, `period`, `audience`) choose the rows, in order of
+        survey id, `page_size` (at most 500) to a `page`; drafts are left out. Each dimension
+        and index carries `benchmarks` (national, county, size class: the mean of the other
+        municipalities' published figures for the same instrument, audience and period, one
+        survey per municipality, whatever the filters) with the difference, its interval and
+        a verdict; and a `model_based` (Fay–Herriot) estimate. `pooling=population` weighs
+        municipalities by population. A municipality key sees its own municipality's rows.
         """
+        principal = current_principal()
         rules = Rules.from_config(current_app.config, query["confidence_level"])
-        return all_scores(
-            db.session,
-            rules,
+        selection = Selection(
             instrument=query["instrument"],
             municipality=query.get("municipality"),
             county=query.get("county"),
             period=query.get("period"),
             audience=query.get("audience"),
+            scope=None if principal is None else principal.municipality_scope,
+            page=query["page"],
+            page_size=query["page_size"],
+        )
+        body = all_scores(db.session, rules, selection, pooling=query["pooling"])
+        # Built in the documented shape (a test dumps it through AllScoresSchema and gets it
+        # back unchanged); serialised here because dumping 357 rows field by field takes
+        # longer than computing them.
+        return current_app.response_class(
+            json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            mimetype="application/json",
         )

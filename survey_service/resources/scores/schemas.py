@@ -135,22 +135,6 @@ class StaircaseSchema(Schema):
     steps = ma.fields.List(ma.fields.Nested(StepSchema))
 
 
-class BenchmarkFigureSchema(Schema):
-    key = ma.fields.String()
-    estimate = ma.fields.Float(allow_none=True)
-    standard_error = ma.fields.Float(allow_none=True)
-    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
-    degrees_of_freedom = ma.fields.Float()
-    surveys = ma.fields.Integer(metadata={"description": "published surveys behind it"})
-    suppressed = ma.fields.Boolean()
-
-
-class BenchmarkSchema(Schema):
-    method = ma.fields.String()
-    dimensions = ma.fields.List(ma.fields.Nested(BenchmarkFigureSchema))
-    indices = ma.fields.List(ma.fields.Nested(BenchmarkFigureSchema))
-
-
 class SurveyHeadlineSchema(Schema):
     survey = ma.fields.Integer()
     municipality = ma.fields.String()
@@ -194,10 +178,3 @@ class SurveyScoresSchema(SurveyHeadlineSchema):
             "yet)"
         },
     )
-
-
-class AllScoresSchema(Schema):
-    confidence_level = ma.fields.Float()
-    min_n = ma.fields.Integer()
-    surveys = ma.fields.List(ma.fields.Nested(SurveyHeadlineSchema))
-    benchmark = ma.fields.Nested(BenchmarkSchema)
