@@ -75,6 +75,10 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/docs/assets/<path:filename>": public(),
     "GET /api/v1/municipalities": public(),
     "GET /api/v1/municipalities/<string:number>": public(),
+    # Trends: every role; a municipality key its own municipality only (403 otherwise).
+    "GET /api/v1/municipalities/<string:number>/trends": rule(
+        *READERS, scope="municipality", query=INSTRUMENT
+    ),
     "GET /api/v1/instruments": public(),
     "GET /api/v1/instruments/<string:key>": public(),
     "GET /api/v1/instruments/<string:key>/versions/<string:version>": public(),
