@@ -40,3 +40,10 @@ def trends(client: Any, key: str, number: str, **query: Any) -> Any:
         f"/api/v1/municipalities/{number}/trends", query_string=query, headers=bearer(key)
     )
 
+
+def benefit(client: Any, key: str, survey: dict[str, Any], **query: Any) -> Any:
+    return client.get(
+        f"/api/v1/surveys/{survey['id']}/benefit-realisation",
+        query_string=query,
+        headers=bearer(key),
+    )
