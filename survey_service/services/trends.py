@@ -52,14 +52,7 @@ def municipality_trends(
             f"A municipality key may read the trends of its own municipality only "
             f"({viewer.municipality_number}), not of {municipality}."
         )
-    if (
-        session.scalar(select(InstrumentRecord.id).where(InstrumentRecord.key == instrument))
-        is None
-    ):
-        known = session.scalars(select(InstrumentRecord.key).order_by(InstrumentRecord.key))
-        raise NotFound(
-            f"No instrument with key {instrument!r}; the instruments are: {', '.join(known)}."
-        )
+    _check_instrument(session, instrument)
     reports = [
         survey_scores(session, survey, rules)
         for survey in _waves(session, municipality, instrument, audience)
@@ -77,6 +70,13 @@ def municipality_trends(
         "waves": waves,
         "points": points,
     }
+
+
+def _check_instrument(session: Session, key: str) -> None:
+    found = session.scalar(select(InstrumentRecord.id).where(InstrumentRecord.key == key))
+    if found is None:
+        known = session.scalars(select(InstrumentRecord.key).order_by(InstrumentRecord.key))
+        raise NotFound(f"No instrument with key {key!r}; the instruments are: {', '.join(known)}.")
 
 
 def _waves(
