@@ -4,11 +4,10 @@ audience's previous wave, withheld figures and changes, the staircase per wave, 
 from __future__ import annotations
 
 import pytest
+from api.waves import dice_wave, staircase_answers, trends
 from scipy import stats
 
 from helpers import assert_error, bearer, dice, figure, open_survey, read_scores, submit
-
-from api.waves import dice_wave, staircase_answers, trends
 
 # Three: each wave below is published whole (its size a multiple of three), or withheld.
 MIN_N = 3
