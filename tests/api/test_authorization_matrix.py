@@ -75,6 +75,10 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/docs/assets/<path:filename>": public(),
     "GET /api/v1/municipalities": public(),
     "GET /api/v1/municipalities/<string:number>": public(),
+    # Trends: every role; a municipality key its own municipality only (403 otherwise).
+    "GET /api/v1/municipalities/<string:number>/trends": rule(
+        *READERS, scope="municipality", query=INSTRUMENT
+    ),
     "GET /api/v1/instruments": public(),
     "GET /api/v1/instruments/<string:key>": public(),
     "GET /api/v1/instruments/<string:key>/versions/<string:version>": public(),
@@ -109,6 +113,7 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/surveys/<int:survey_id>/scores": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/charts/staircase.svg": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/charts/dimensions.svg": rule(*READERS, scope="survey"),
+    "GET /api/v1/surveys/<int:survey_id>/benefit-realisation": rule(*READERS, scope="survey"),
     "GET /api/v1/scores": rule(*READERS, query=INSTRUMENT),
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),

@@ -16,6 +16,8 @@ from survey_service.db import db
 from survey_service.models import Survey
 from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
 from survey_service.resources.surveys.schemas import (
+    BenefitQuerySchema,
+    BenefitRealisationSchema,
     CommentsQuerySchema,
     CommentsSchema,
     FieldworkQuerySchema,
@@ -31,6 +33,7 @@ from survey_service.resources.surveys.schemas import (
 from survey_service.services import snapshots
 from survey_service.services import surveys as service
 from survey_service.services.access import Principal, get_visible
+from survey_service.services.benefit_realisation import benefit_realisation
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.comments import survey_comments
 from survey_service.services.fieldwork import fieldwork
@@ -256,3 +259,26 @@ class Comments(MethodView):
         )
         db.session.commit()
         return report
+
+
+@blp.route("/<int:survey_id>/benefit-realisation")
+class BenefitRealisation(MethodView):
+    @blp.requires("admin", "municipality", "dashboard", "analyst")
+    @blp.arguments(BenefitQuerySchema, location="query")
+    @blp.response(200, BenefitRealisationSchema)
+    @blp.error(404, "No such survey, or not this key's municipality")
+    def get(self, query: dict[str, Any], survey_id: int) -> Any:
+        """Judge benefit realisation: baseline, follow-up, change and targets in words
+
+        For a survey with a baseline survey: each dimension and index at the baseline and now,
+        and the change with its Welch interval. For each target: the published figure, its
+        distance from the target, and a verdict judged on the interval (`reached`: low end at
+        or above the target; `not_reached`: high end below it; `not_yet_distinguishable`;
+        `withheld`), also as a sentence in `lang` (default: the survey's language). A survey
+        with neither a baseline nor targets answers 200 with both empty and a `note`.
+        """
+        survey = find_or_404(survey_id)
+        rules = Rules.from_config(current_app.config, query["confidence_level"])
+        return benefit_realisation(
+            db.session, survey, rules, lang=query.get("lang") or survey.default_language
+        )

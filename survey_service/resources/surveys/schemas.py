@@ -12,6 +12,7 @@ from survey_service.api import MAX_INTEGER
 from survey_service.instruments import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES
 from survey_service.models.survey import ACCESS_KINDS, SURVEY_STATUSES
 from survey_service.resources.schemas import (
+    ConfidenceIntervalSchema,
     DatabaseId,
     Line,
     Schema,
@@ -284,4 +285,119 @@ class CommentsSchema(Schema):
         keys=ma.fields.String(),
         values=ma.fields.Integer(),
         metadata={"description": "how many e-mail addresses, numbers ... were masked"},
+    )
+
+
+class BenefitQuerySchema(Schema):
+    lang = ma.fields.String(
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "language of the titles and verdicts; default: the survey's"},
+    )
+    confidence_level = ma.fields.Float(
+        load_default=0.95,
+        validate=ma.validate.Range(0.5, 0.999),
+        metadata={"description": "between 0.5 and 0.999"},
+    )
+
+
+class BenefitFigureValueSchema(Schema):
+    estimate = ma.fields.Float(allow_none=True)
+    standard_error = ma.fields.Float(allow_none=True)
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+    n = ma.fields.Integer(allow_none=True)
+    suppressed = ma.fields.Boolean()
+    suppression_reason = ma.fields.String(allow_none=True)
+    imprecise = ma.fields.Boolean(allow_none=True)
+
+
+class BenefitChangeSchema(Schema):
+    suppressed = ma.fields.Boolean(metadata={"description": "true: either figure is withheld"})
+    suppression_reason = ma.fields.String(
+        allow_none=True, metadata={"enum": ["figure_withheld", "no_standard_error", None]}
+    )
+    estimate = ma.fields.Float(
+        allow_none=True, metadata={"description": "follow-up minus baseline"}
+    )
+    standard_error = ma.fields.Float(allow_none=True)
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema, allow_none=True)
+    degrees_of_freedom = ma.fields.Float(
+        allow_none=True, metadata={"description": "Welch–Satterthwaite"}
+    )
+    pvalue = ma.fields.Float(allow_none=True)
+    distinguishable = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "the interval leaves out 0"}
+    )
+
+
+class BenefitFigureSchema(Schema):
+    kind = ma.fields.String(metadata={"enum": ["dimension", "index"]})
+    key = ma.fields.String()
+    title = ma.fields.String(metadata={"description": "in the chosen language"})
+    baseline = ma.fields.Nested(BenefitFigureValueSchema, allow_none=True)
+    follow_up = ma.fields.Nested(BenefitFigureValueSchema)
+    change = ma.fields.Nested(BenefitChangeSchema, allow_none=True)
+
+
+class BenefitDistanceSchema(Schema):
+    estimate = ma.fields.Float(metadata={"description": "the estimate minus the target"})
+    confidence_interval = ma.fields.Nested(ConfidenceIntervalSchema)
+
+
+class BenefitTargetSchema(BenefitFigureValueSchema):
+    kind = ma.fields.String(metadata={"enum": ["dimension", "index"]})
+    key = ma.fields.String()
+    title = ma.fields.String()
+    target = ma.fields.Float()
+    distance = ma.fields.Nested(
+        BenefitDistanceSchema, allow_none=True, metadata={"description": "null when withheld"}
+    )
+    met = ma.fields.Boolean(allow_none=True, metadata={"description": "estimate >= target"})
+    met_with_confidence = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "the interval's low end >= target"}
+    )
+    verdict = ma.fields.String(
+        metadata={
+            "enum": ["reached", "not_reached", "not_yet_distinguishable", "withheld"],
+            "description": "reached: low >= target; not_reached: high < target; "
+            "not_yet_distinguishable: the interval straddles the target; withheld: the figure "
+            "is withheld",
+        }
+    )
+    text = ma.fields.String(metadata={"description": "the verdict in the chosen language"})
+
+
+class BenefitWaveSchema(Schema):
+    survey = ma.fields.Integer()
+    period = ma.fields.String()
+    audience = ma.fields.String()
+    instrument_version = ma.fields.String()
+    n = ma.fields.Integer(allow_none=True)
+    suppressed = ma.fields.Boolean()
+
+
+class BenefitRealisationSchema(Schema):
+    survey = ma.fields.Integer()
+    municipality = ma.fields.String()
+    instrument = ma.fields.String()
+    lang = ma.fields.String()
+    confidence_level = ma.fields.Float()
+    min_n = ma.fields.Integer()
+    baseline = ma.fields.Nested(
+        BenefitWaveSchema, allow_none=True, metadata={"description": "null: no baseline survey"}
+    )
+    follow_up = ma.fields.Nested(BenefitWaveSchema)
+    figures = ma.fields.List(
+        ma.fields.Nested(BenefitFigureSchema),
+        metadata={
+            "description": "each dimension and index, baseline against follow-up; "
+            "empty without a baseline"
+        },
+    )
+    targets = ma.fields.List(ma.fields.Nested(BenefitTargetSchema))
+    note = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "set (in the chosen language) when there is neither a "
+            "baseline nor a target"
+        },
     )
