@@ -81,11 +81,12 @@ def staircase(client, admin) -> dict[str, Any]:
 
 @pytest.fixture
 def add_peers(client, admin) -> Any:
-    """``add_peers()``: surveys of three other municipalities with the same instrument,
-    audience and period, enough for the average municipality to be published."""
+    """``add_peers()``: surveys of four other municipalities with the same instrument,
+    audience and period, enough for the average municipality of the others to be published
+    (three others with a published figure; a peer whose answers all clip alike has none)."""
 
     def add() -> None:
-        for shift, municipality in enumerate(("5001", "0301", "1151")):
+        for municipality, shift in (("5001", 0), ("0301", 1), ("1151", 2), ("1103", 1)):
             survey = open_survey(
                 client,
                 admin,

@@ -1,9 +1,9 @@
 """Where the charts' benchmark comes from: the one place to change when a better one exists.
 
-Today it is the benchmark of ``GET /scores`` (``services.benchmark``): the average municipality
-over the surveys of the same instrument, audience and period, from their published figures,
-and only when at least three have one. It includes the survey being charted, as ``/scores``
-does, so the chart shows the figure a dashboard shows.
+It is the national benchmark of ``GET /scores`` (``services.benchmark.compare_surveys``): the
+other municipalities' published figures for the same instrument, audience and period, one
+survey per municipality, each municipality counting alike, and the charted municipality
+left out of its own benchmark; only when at least three others have the figure.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from survey_service.models import Survey
-from survey_service.services.benchmark import all_scores
+from survey_service.services.benchmark import compare_surveys
 from survey_service.services.score_report import Rules
 
 #: What the benchmark is, in each language: its name in a legend, and a note.
@@ -24,9 +24,9 @@ LABEL = {
     "en": "The average municipality",
 }
 NOTE = {
-    "nb": "Snitt av {surveys} undersøkelser med samme skjema, målgruppe og periode",
-    "nn": "Snitt av {surveys} undersøkingar med same skjema, målgruppe og periode",
-    "en": "Mean of {surveys} surveys of the same questionnaire, audience and period",
+    "nb": "Snitt av {surveys} andre kommuner med samme skjema, målgruppe og periode",
+    "nn": "Snitt av {surveys} andre kommunar med same skjema, målgruppe og periode",
+    "en": "Mean of {surveys} other municipalities with the same questionnaire, audience and period",
 }
 
 
@@ -58,23 +58,18 @@ class Benchmark:
 
 def benchmark_for(session: Session, survey: Survey, rules: Rules) -> Benchmark:
     """The benchmark of ``survey``'s figures (see the module docstring)."""
-    published = all_scores(
-        session,
-        rules,
-        instrument=survey.instrument_version.instrument.key,
-        audience=survey.audience,
-        period=survey.period,
-    )["benchmark"]
+    rows, _pools = compare_surveys(session, rules, [survey])
     figures = {}
     for kind in ("dimensions", "indices"):
-        for figure in published[kind]:
-            interval = figure["confidence_interval"]
-            if figure["suppressed"] or figure["estimate"] is None or interval is None:
+        for figure in rows[0][kind]:
+            national = figure["benchmarks"]["national"]
+            interval = national["confidence_interval"]
+            if national["suppressed"] or national["estimate"] is None or interval is None:
                 continue
             figures[f"{kind}:{figure['key']}"] = Reference(
-                float(figure["estimate"]),
+                float(national["estimate"]),
                 float(interval["low"]),
                 float(interval["high"]),
-                int(figure["surveys"]),
+                int(national["municipalities"]),
             )
     return Benchmark(figures)
