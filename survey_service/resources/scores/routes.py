@@ -11,6 +11,7 @@ from flask.views import MethodView
 from survey_service.api import Blueprint
 from survey_service.db import db
 from survey_service.instruments import AUDIENCES
+from survey_service.resources import read_versions
 from survey_service.resources.schemas import Line, county_number, municipality_number
 from survey_service.resources.scores.schemas import AllScoresSchema, ScoresQuerySchema
 from survey_service.services.benchmark import all_scores
@@ -35,6 +36,7 @@ class AllScoresQuerySchema(ScoresQuerySchema):
 class AllScores(MethodView):
     @blp.requires("admin", "dashboard", "analyst")
     @blp.arguments(AllScoresQuerySchema, location="query")
+    @blp.conditional(read_versions.instrument_results)
     @blp.response(200, AllScoresSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """Get every survey's scores for an instrument, with the benchmark
