@@ -5,8 +5,9 @@
 For one survey of ``--responses`` responses (its scores and its fieldwork) and for every
 survey's scores across ``--surveys`` municipalities (30 responses each), the median time of
 a ``GET`` without ``If-None-Match`` (the 200: the body computed) and of the same ``GET`` with
-the ETag it returned (the 304: one small query, no body), and ``GET /healthz`` (one
-``SELECT 1``) as the floor of any request. Results are printed and written to
+the ETag it returned (the 304: one small query, no body); and as floors, ``GET /healthz``
+(one ``SELECT 1``) and ``GET /api/v1/surveys/{id}`` (the key checked, the survey's row read:
+what any authenticated read costs). Results are printed and written to
 ``bench/results/conditional-get-<database>.json``. Not part of the test suite.
 """
 
@@ -153,8 +154,11 @@ def main() -> None:
                 f" ms (304 / 200 = {measured['ratio']:.3f})"
             )
         health = timed(lambda: client.get("/healthz"), repeat=200)
+        survey = timed(lambda: client.get(f"/api/v1/surveys/{survey_id}", headers=headers), 200)
         results["healthz_ms"] = health
+        results["survey_row_ms"] = survey
         print(f"  GET /healthz (SELECT 1): {health:.2f} ms")
+        print(f"  GET /api/v1/surveys/{{id}} (the key checked, one row read): {survey:.2f} ms")
         db.engine.dispose()
 
     RESULTS.mkdir(exist_ok=True)
