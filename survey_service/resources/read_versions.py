@@ -24,7 +24,7 @@ from survey_service.services.access import visible_surveys
 
 
 def survey_results(read: Read) -> Any:
-    found = read_state.survey_state(read.session, visible_surveys(read.principal), _id(read))
+    found = _survey(read)
     return None if found is None else found[1]
 
 
@@ -36,7 +36,7 @@ def instrument_results(read: Read) -> Any:
 
 
 def survey_and_instrument_results(read: Read) -> Any:
-    found = read_state.survey_state(read.session, visible_surveys(read.principal), _id(read))
+    found = _survey(read)
     if found is None:
         return None
     survey, state = found
@@ -63,6 +63,11 @@ def comments(read: Read) -> Any:
         now=datetime.now(UTC),
     )
     return None if found is None else found[1]
+
+
+def _survey(read: Read) -> Any:
+    visible = visible_surveys(read.principal)
+    return read_state.survey_state(read.session, visible, _id(read), now=datetime.now(UTC))
 
 
 def _id(read: Read) -> int:

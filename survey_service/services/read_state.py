@@ -83,10 +83,12 @@ _BASELINE_SNAPSHOT = aliased(ScoreSnapshot, name="baseline_snapshot")
 
 
 def survey_state(
-    session: Session, visible: Select[Any], survey_id: int
+    session: Session, visible: Select[Any], survey_id: int, *, now: datetime
 ) -> tuple[Survey, State] | None:
     """The survey among ``visible`` (None when it is not: the read answers 404), and the
-    state of its published scores: its row, its snapshot, its baseline's row and snapshot."""
+    state of its published scores: its row and phase, its snapshot, its baseline's row and
+    snapshot. (The phase, because what is published may change when collecting stops, with
+    no change to any row.)"""
     baseline, own, theirs = _BASELINE, _OWN_SNAPSHOT, _BASELINE_SNAPSHOT
     row = session.execute(
         visible.where(Survey.id == survey_id)
@@ -98,7 +100,7 @@ def survey_state(
     if row is None:
         return None
     survey, *published = row
-    return survey, [_row(survey), published]
+    return survey, [_row(survey), phase(survey, now), published]
 
 
 def instrument_state(session: Session, instrument: str) -> State:
@@ -200,7 +202,8 @@ def comments_state(
 ) -> tuple[Survey, State] | None:
     """The survey among ``visible`` and the state of its comments: its row and phase and,
     once it has stopped collecting with at least ``min_n`` responses (only then are comments
-    released), its change count, which every response and withdrawal moves."""
+    released), its change count, which every response and withdrawal moves, and its
+    snapshot."""
     responses = select(func.count()).where(Response.survey_id == survey_id).scalar_subquery()
     changes = (
         select(func.coalesce(func.sum(ScoreAggregate.changes), 0))
@@ -208,14 +211,17 @@ def comments_state(
         .scalar_subquery()
     )
     row = session.execute(
-        visible.where(Survey.id == survey_id).add_columns(responses, changes)
+        visible.where(Survey.id == survey_id)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.survey_id == Survey.id)
+        .add_columns(responses, changes, ScoreSnapshot.seq)
     ).first()
     if row is None:
         return None
-    survey, count, changed = row
+    survey, count, changed, seq = row
     now_phase = phase(survey, now)
     released = now_phase != Phase.COLLECTING and count >= min_n
-    return survey, [_row(survey), now_phase, changed if released else None]
+    # (The snapshot too: which responses are released may follow what is published.)
+    return survey, [_row(survey), now_phase, [changed, seq] if released else None]
 
 
 def _row(survey: Survey) -> str:

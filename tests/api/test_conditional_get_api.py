@@ -5,6 +5,8 @@ has. (That a 304 is never wrong, over random sequences: test_conditional_get_ran
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -132,6 +134,19 @@ def test_changing_the_survey_changes_the_tag(client, admin, changes):
     for url, tag in zip(urls, before, strict=True):
         after = get(client, url, admin, tag)
         assert after.status_code == 200 and after.headers["ETag"] != tag
+
+
+def test_reaching_the_closing_time_changes_the_tag(client, admin):
+    # What is published may change when collecting stops (the final figures), though no
+    # row changes: the tag must not outlive it.
+    survey = dice_survey(client, admin)
+    answered(client, survey, 5)
+    closing = datetime.now(UTC) + timedelta(seconds=1.5)
+    patch(client, admin, survey, closes_at=closing.isoformat())
+    tags = {read: tag_of(client, reads(survey)[read], admin) for read in ("scores", "fieldwork")}
+    time.sleep(max(0.0, (closing - datetime.now(UTC)).total_seconds()) + 0.1)
+    for read, tag in tags.items():
+        assert get(client, reads(survey)[read], admin, tag).status_code == 200, read
 
 
 def test_the_baselines_snapshot_moves_the_follow_ups_tag(client, admin):
