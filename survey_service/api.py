@@ -19,6 +19,7 @@ from webargs.flaskparser import abort as webargs_abort
 from werkzeug.exceptions import MethodNotAllowed
 
 from survey_service.auth import require_roles
+from survey_service.conditional_get import REVALIDATE, Validator, conditional
 from survey_service.http_errors import abort
 
 __all__ = ["BEARER_AUTH", "MAX_INTEGER", "Api", "Blueprint", "abort"]
@@ -186,6 +187,13 @@ class Blueprint(flask_smorest.Blueprint):
             return documented
 
         return decorator
+
+    def conditional(
+        self, validator: Validator, *, cache_control: str = REVALIDATE
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """ETag, ``If-None-Match`` and 304 for a read, from the state ``validator`` reads
+        before the body (``conditional_get``); goes below ``requires``."""
+        return conditional(self, validator, cache_control=cache_control)
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
         """flask-smorest's pagination, with pages the database can count to (``MAX_INTEGER``)."""

@@ -43,7 +43,12 @@ class Policy:
 
 
 _PUBLIC = Policy(methods=("GET", "POST", "DELETE"), headers=("Content-Type", "Accept-Language"))
-_DASHBOARD = Policy(methods=("GET",), headers=("Authorization", "Accept-Language"))
+# A dashboard may ask with the ETag it holds, and read the new one (conditional_get).
+_DASHBOARD = Policy(
+    methods=("GET",),
+    headers=("Authorization", "Accept-Language", "If-None-Match"),
+    expose=("Retry-After", "ETag"),
+)
 
 #: Endpoints a survey's own front end calls, keyed to how the allowed origins are found.
 _SURVEY_ENDPOINTS = {"public.PublicSurvey", "public.Responses"}

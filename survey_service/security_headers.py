@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
 def _api_headers(response: Response) -> Response:
     """``Cache-Control: no-store`` on all but the public reads in ``_CACHEABLE`` (GET or
     HEAD), since the rest hold keys' views, invitation tokens, receipts, scores or the audit
-    log, which must not stay in a browser's or a proxy's cache."""
+    log, which must not stay in a browser's or a proxy's cache; unless the view chose its own
+    (the reads a dashboard polls keep ``private, no-cache``: ``conditional_get``)."""
     path = request.path
     if not path.startswith("/api/"):
         return response
@@ -43,7 +44,7 @@ def _api_headers(response: Response) -> Response:
     cacheable = request.method in ("GET", "HEAD") and any(
         path == prefix or path.startswith(f"{prefix}/") for prefix in _CACHEABLE
     )
-    if not cacheable:
+    if not cacheable and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     return response
 

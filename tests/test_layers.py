@@ -23,6 +23,7 @@ WEB_EDGE = (
     "access_log",
     "cli",
     "client_address",
+    "conditional_get",
     "cors",
     "db",
     "http_errors",

@@ -7,7 +7,8 @@ caller's transaction, so readers see either the old aggregates or the new, never
 
 The published snapshot is retaken from the rebuilt aggregates only when it held every current
 response (no change since it was taken): then the corrected figures describe the same people
-as the published ones. Otherwise publishing them now would show a state fewer than ``min_n``
+as the published ones, and it is a new snapshot (its ``seq`` moves on), so a reader holding
+the old figures can tell. Otherwise publishing them now would show a state fewer than ``min_n``
 changes away from the last one, so the correction appears with the next snapshot.
 """
 
@@ -163,4 +164,5 @@ def _replace_aggregates(
         snapshot.n = done
         snapshot.changes = sum(changes.values())
         snapshot.taken_on = today
+        snapshot.seq += 1
         session.flush()

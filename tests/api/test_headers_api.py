@@ -44,18 +44,30 @@ def test_invitations_json_and_csv_are_not_stored(client, admin):
     assert_hardened(as_csv)
 
 
-def test_scores_fieldwork_and_audit_are_not_stored(client, admin):
+def test_the_audit_a_survey_and_its_comments_are_not_stored(client, admin):
+    survey = dice_survey(client, admin)
+    for url in (
+        "/api/v1/audit",
+        f"/api/v1/surveys/{survey['id']}",
+        f"/api/v1/surveys/{survey['id']}/comments",
+    ):
+        response = client.get(url, headers=bearer(admin))
+        assert response.status_code == 200, (url, response.get_json())
+        assert_hardened(response)
+
+
+def test_score_reads_are_kept_only_by_the_callers_browser_asking_each_time(client, admin):
     survey = dice_survey(client, admin)
     for url in (
         f"/api/v1/surveys/{survey['id']}/scores",
         f"/api/v1/surveys/{survey['id']}/fieldwork",
         "/api/v1/scores?instrument=samlingsevaluering",
-        "/api/v1/audit",
-        f"/api/v1/surveys/{survey['id']}",
     ):
         response = client.get(url, headers=bearer(admin))
         assert response.status_code == 200, (url, response.get_json())
-        assert_hardened(response)
+        assert_hardened(response, no_store=False)
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "Authorization" in response.headers["Vary"]
 
 
 def test_public_submission_with_its_receipt_is_not_stored(client, admin):

@@ -13,6 +13,7 @@ from survey_service.api import Blueprint
 from survey_service.auth import current_principal
 from survey_service.db import db
 from survey_service.instruments import AUDIENCES
+from survey_service.resources import read_versions
 from survey_service.resources.schemas import Line, county_number, municipality_number
 from survey_service.resources.scores.comparison_schemas import AllScoresSchema
 from survey_service.resources.scores.schemas import ScoresQuerySchema
@@ -50,6 +51,7 @@ class AllScoresQuerySchema(ScoresQuerySchema):
 class AllScores(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
     @blp.arguments(AllScoresQuerySchema, location="query")
+    @blp.conditional(read_versions.instrument_results)
     @blp.response(200, AllScoresSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """Get every survey's scores for an instrument, each compared with benchmarks

@@ -12,8 +12,10 @@ from flask.views import MethodView
 
 from survey_service.api import Blueprint, abort
 from survey_service.auth import current_principal
+from survey_service.conditional_get import NO_STORE
 from survey_service.db import db
 from survey_service.models import Survey
+from survey_service.resources import read_versions
 from survey_service.resources.scores.schemas import ScoresQuerySchema, SurveyScoresSchema
 from survey_service.resources.surveys.schemas import (
     BenefitQuerySchema,
@@ -193,6 +195,7 @@ class Invitations(MethodView):
 class Fieldwork(MethodView):
     @blp.requires(*OWNERS)
     @blp.arguments(FieldworkQuerySchema, location="query")
+    @blp.conditional(read_versions.fieldwork)
     @blp.response(200, FieldworkSchema)
     @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:
@@ -217,6 +220,7 @@ class Fieldwork(MethodView):
 class Scores(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
     @blp.arguments(ScoresQuerySchema, location="query")
+    @blp.conditional(read_versions.survey_results)
     @blp.response(200, SurveyScoresSchema)
     @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:
@@ -238,6 +242,7 @@ class Scores(MethodView):
 class Comments(MethodView):
     @blp.requires("admin", "municipality", "analyst")
     @blp.arguments(CommentsQuerySchema, location="query")
+    @blp.conditional(read_versions.comments, cache_control=NO_STORE)
     @blp.response(200, CommentsSchema)
     @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, query: dict[str, Any], survey_id: int) -> Any:

@@ -1,0 +1,172 @@
+"""What a dashboard's poll costs when nothing changed: a 304 against the full 200.
+
+    .venv/bin/python -m bench.conditional_get [--responses 10000] [--surveys 357] [--database URL]
+
+For one survey of ``--responses`` responses (its scores and its fieldwork) and for every
+survey's scores across ``--surveys`` municipalities (30 responses each), the median time of
+a ``GET`` without ``If-None-Match`` (the 200: the body computed) and of the same ``GET`` with
+the ETag it returned (the 304: one small query, no body); and as floors, ``GET /healthz``
+(one ``SELECT 1``) and ``GET /api/v1/surveys/{id}`` (the key checked, the survey's row read:
+what any authenticated read costs). Results are printed and written to
+``bench/results/conditional-get-<database>.json``. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import make_url
+
+from bench.run import RESULTS, timed
+from survey_service import create_app
+from survey_service.cli import run_init
+from survey_service.db import db
+from survey_service.instruments import score_response
+from survey_service.models import Municipality, Response
+from survey_service.services import demo, snapshots
+from survey_service.services.instrument_catalog import as_instrument
+from survey_service.services.keys import create_key
+from survey_service.services.rescore import rescore
+from survey_service.services.surveys import create_survey, update_survey
+
+
+def make_survey(municipality: str, n: int, rng: random.Random) -> int:
+    """An open reputation survey of ``municipality`` with ``n`` responses, inserted in bulk,
+    rescored into aggregates and published."""
+    session = db.session
+    survey = create_survey(
+        session,
+        {
+            "municipality": municipality,
+            "instrument": "omdommetrappen",
+            "audience": "citizens",
+            "title": f"Benchmark {municipality} {n}",
+            "respondent_attributes": {"age_band": None, "gender": None},
+        },
+        actor="bench",
+    )
+    update_survey(session, survey, {"status": "open"}, actor="bench")
+    instrument = as_instrument(survey.instrument_version)
+    spec = demo.DEMO_SURVEYS[1]
+    rows = []
+    for _ in range(n):
+        respondent = demo._respondent(instrument, {"age_band": None, "gender": None}, rng)
+        answers = demo._answers(instrument, "citizens", spec, respondent, "nb", rng)
+        scores = score_response(instrument, answers)
+        rows.append(
+            {
+                "survey_id": survey.id,
+                "submission_hash": uuid.uuid4().hex,
+                "receipt_hash": uuid.uuid4().hex,
+                "language": "nb",
+                "submitted_on": date.today(),
+                "answers": answers,
+                "scores": {"dimensions": scores.dimension_scores, "indices": scores.index_scores},
+                "age_band": respondent.get("age_band"),
+                "gender": respondent.get("gender"),
+            }
+        )
+        if len(rows) == 5000:
+            session.execute(insert(Response), rows)
+            rows = []
+    if rows:
+        session.execute(insert(Response), rows)
+    rescore(session, survey)
+    snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
+    session.commit()
+    return survey.id
+
+
+def compare(client: Any, url: str, headers: dict[str, str], repeat: int) -> dict[str, float]:
+    """Median ms of the 200 and of the 304 that its ETag gets, and their ratio."""
+    first = client.get(url, headers=headers)
+    assert first.status_code == 200, (url, first.status_code)
+    tag = first.headers["ETag"]
+
+    def full() -> None:
+        assert client.get(url, headers=headers).status_code == 200
+
+    def not_modified() -> None:
+        answer = client.get(url, headers={**headers, "If-None-Match": tag})
+        assert answer.status_code == 304, (url, answer.status_code)
+
+    ok_ms = timed(full, repeat=repeat)
+    not_modified_ms = timed(not_modified, repeat=repeat * 5)
+    return {"ok_ms": ok_ms, "not_modified_ms": not_modified_ms, "ratio": not_modified_ms / ok_ms}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=10_000)
+    parser.add_argument("--surveys", type=int, default=357)
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="survey-bench-")
+    url = args.database or f"sqlite:///{tmp}/bench.sqlite3"
+    app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
+    print(f"Database: {url}")
+    run_init(app)
+    rng = random.Random(1)
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": make_url(url).get_backend_name(),
+    }
+    client = app.test_client()
+    with app.app_context():
+        _, key = create_key(db.session, role="admin", municipality=None, name="b", actor="b")
+        db.session.commit()
+        headers = {"Authorization": f"Bearer {key}"}
+
+        start = time.perf_counter()
+        survey_id = make_survey("4601", args.responses, rng)
+        numbers = db.session.scalars(select(Municipality.number).order_by(Municipality.number))
+        for number in list(numbers)[: args.surveys - 1]:
+            make_survey(number, 30, rng)
+        print(f"  made the surveys in {time.perf_counter() - start:.1f} s")
+        db.session.rollback()
+
+        reads = {
+            f"scores of one survey ({args.responses} responses)": (
+                f"/api/v1/surveys/{survey_id}/scores",
+                20,
+            ),
+            "fieldwork of that survey": (f"/api/v1/surveys/{survey_id}/fieldwork", 20),
+            f"every survey's scores ({args.surveys} surveys)": (
+                "/api/v1/scores?instrument=omdommetrappen",
+                3,
+            ),
+        }
+        results["reads"] = {}
+        for name, (path, repeat) in reads.items():
+            measured = compare(client, path, headers, repeat)
+            results["reads"][name] = measured
+            print(
+                f"  {name}: 200 {measured['ok_ms']:.1f} ms, 304 {measured['not_modified_ms']:.2f}"
+                f" ms (304 / 200 = {measured['ratio']:.3f})"
+            )
+        health = timed(lambda: client.get("/healthz"), repeat=200)
+        survey = timed(lambda: client.get(f"/api/v1/surveys/{survey_id}", headers=headers), 200)
+        results["healthz_ms"] = health
+        results["survey_row_ms"] = survey
+        print(f"  GET /healthz (SELECT 1): {health:.2f} ms")
+        print(f"  GET /api/v1/surveys/{{id}} (the key checked, one row read): {survey:.2f} ms")
+        db.engine.dispose()
+
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"conditional-get-{results['database']}.json").write_text(
+        json.dumps(results, indent=2) + "\n"
+    )
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
