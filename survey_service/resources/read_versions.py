@@ -7,7 +7,8 @@ whose state covers every row its body reads:
 
 - ``survey_results``: one survey's published figures (its row, snapshot and baseline);
 - ``instrument_results``: figures across the surveys of the instrument in ``?instrument=``
-  (every survey's scores, benchmarks, trends);
+  (every survey's scores, benchmarks); ``municipality_results`` the same for one
+  municipality's trends;
 - ``survey_and_instrument_results``: one survey's figures beside those of other surveys of its
   instrument (a chart with the benchmark, a breakdown that guards against other waves);
 - ``fieldwork`` and ``comments``: those two reads, which also show live counts and text.
@@ -33,6 +34,14 @@ def instrument_results(read: Read) -> Any:
     if instrument is None:
         return None
     return read_state.instrument_state(read.session, instrument)
+
+
+def municipality_results(read: Read) -> Any:
+    """A municipality's figures across the surveys of the instrument in ``?instrument=``
+    (its trends); None for a municipality key of another municipality (the view's 403)."""
+    if not read.principal.may_see_municipality(str(read.path["number"])):
+        return None
+    return instrument_results(read)
 
 
 def survey_and_instrument_results(read: Read) -> Any:

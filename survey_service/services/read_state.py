@@ -41,8 +41,8 @@ from survey_service.models import (
     ScoreSnapshot,
     Survey,
 )
+from survey_service.services.collecting import accepting_responses
 from survey_service.services.fieldwork import at_least
-from survey_service.services.surveys import accepting_responses
 
 __all__ = [
     "Phase",

@@ -158,6 +158,7 @@ def _replace_aggregates(
             for cell, (n, stats) in sorted(published_cells(session, survey)[0].items())
         ]
         snapshot.taken_on = today
+        snapshot.seq += 1
         session.flush()
     elif snapshot is not None and snapshot.changes == before:
         snapshot.cells = [[cell, n, stats.to_json()] for cell, (n, stats) in sorted(cells.items())]

@@ -248,7 +248,9 @@ def test_nothing_is_fetched_and_nothing_runs(charts, admin, staircase):
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "script-src" not in policy
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Cache-Control"] == "no-store"
+        # Per key, revalidated at every poll (ETag): never kept by a shared cache.
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["ETag"].startswith("W/")
         root = charts.svg(admin, staircase["survey"], name)
         for node in root.iter():
             assert node.tag.removeprefix(SVG) in allowed, node.tag

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from survey_service.api import Blueprint
 from survey_service.db import db
 from survey_service.models import Survey
+from survey_service.resources import read_versions
 from survey_service.resources.charts.schemas import ChartQuerySchema
 from survey_service.resources.surveys.routes import find_or_404
 from survey_service.services.charts import dimensions_chart, staircase_chart
@@ -59,6 +60,7 @@ def _answer(chart: Chart, name: str, query: dict[str, Any], survey_id: int) -> R
 @blp.route("/<int:survey_id>/charts/staircase.svg")
 class StaircaseChart(MethodView):
     @blp.requires(*READERS)
+    @blp.conditional(read_versions.survey_and_instrument_results)
     @blp.arguments(ChartQuerySchema, location="query")
     @_svg_response
     @blp.error(404, "No such survey, or not this key's municipality")
@@ -77,6 +79,7 @@ class StaircaseChart(MethodView):
 @blp.route("/<int:survey_id>/charts/dimensions.svg")
 class DimensionsChart(MethodView):
     @blp.requires(*READERS)
+    @blp.conditional(read_versions.survey_and_instrument_results)
     @blp.arguments(ChartQuerySchema, location="query")
     @_svg_response
     @blp.error(404, "No such survey, or not this key's municipality")

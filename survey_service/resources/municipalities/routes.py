@@ -12,6 +12,7 @@ from survey_service.api import Blueprint, abort
 from survey_service.auth import current_principal
 from survey_service.db import db
 from survey_service.models import Municipality
+from survey_service.resources import read_versions
 from survey_service.resources.municipalities.schemas import (
     MunicipalityQuerySchema,
     MunicipalitySchema,
@@ -58,6 +59,7 @@ class MunicipalityByNumber(MethodView):
 @blp.route("/<string:number>/trends")
 class MunicipalityTrends(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
+    @blp.conditional(read_versions.municipality_results)
     @blp.arguments(TrendsQuerySchema, location="query")
     @blp.response(200, TrendsSchema)
     @blp.error(

@@ -269,6 +269,7 @@ class Comments(MethodView):
 @blp.route("/<int:survey_id>/benefit-realisation")
 class BenefitRealisation(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
+    @blp.conditional(read_versions.survey_results)
     @blp.arguments(BenefitQuerySchema, location="query")
     @blp.response(200, BenefitRealisationSchema)
     @blp.error(404, "No such survey, or not this key's municipality")
