@@ -96,8 +96,12 @@ def fieldwork(
         "response_rate": (shown / asked) if asked else None,
         "response_rate_of": "invitations" if survey.access == "invitation" else "population",
         "invitations": {"created": created, "used": at_least(used, min_n)},
+        # Only days with a count to show: a day listed with 0 would tell that its first
+        # response had come.
         "responses_per_day": [
-            {"date": day.isoformat(), "responses": at_least(count, min_n)} for day, count in per_day
+            {"date": day.isoformat(), "responses": at_least(count, min_n)}
+            for day, count in per_day
+            if at_least(count, min_n) > 0
         ],
         "published": None
         if snapshot is None

@@ -190,7 +190,7 @@ def fieldwork_state(
         _row(survey),
         phase(survey, now),
         [seq, changes],
-        [(day, at_least(count, min_n)) for day, count in per_day],
+        [(day, shown) for day, count in per_day if (shown := at_least(count, min_n)) > 0],
         at_least(responses, min_n),
         at_least(max(opened_count or 0, responses), min_n),
         [issued, at_least(used or 0, min_n)],

@@ -43,7 +43,10 @@ def test_reading_after_every_answer_recovers_no_one(client, make_key):
     # The monitor's live count moves only in steps of min_n: it cannot time a reading.
     counts = [m["responses"] for m in monitor]
     assert set(counts) <= {0, 5, 10, 15, 20}
-    assert all(m["responses_per_day"][0]["responses"] % MIN_N == 0 for m in monitor)
+    # A day is listed only once its count shows: its first response does not list it.
+    assert all(d["responses"] % MIN_N == 0 for m in monitor for d in m["responses_per_day"])
+    assert all(d["responses"] > 0 for m in monitor for d in m["responses_per_day"])
+    assert [len(m["responses_per_day"]) for m in monitor[:5]] == [0, 0, 0, 0, 1]
     assert all(m["precision_now"]["n"] in (None, 5, 10, 15, 20) for m in monitor)
 
 
