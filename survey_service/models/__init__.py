@@ -2,6 +2,7 @@
 
 from survey_service.models.aggregate import FormCounter, ScoreAggregate, ScoreSnapshot
 from survey_service.models.audit import AuditEntry
+from survey_service.models.breakdown import BreakdownSnapshot
 from survey_service.models.instrument import InstrumentRecord, InstrumentVersion
 from survey_service.models.key import ApiKey, Role
 from survey_service.models.municipality import Municipality
@@ -18,6 +19,7 @@ __all__ = [
     "AccessKind",
     "ApiKey",
     "AuditEntry",
+    "BreakdownSnapshot",
     "FormCounter",
     "InstrumentRecord",
     "InstrumentVersion",

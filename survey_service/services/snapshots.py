@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import ScoreAggregate, ScoreSnapshot, Survey
-from survey_service.services import score_store
+from survey_service.services import breakdown_snapshots, score_store
 from survey_service.services.score_store import EMPTY, Aggregate, Cells
 
 
@@ -89,6 +89,10 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
             .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
             .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
+        )
+    if result.rowcount and current is not None:  # the breakdowns move on, or keep their state
+        breakdown_snapshots.follow(
+            session, survey, before=current, after=values, seq=current.seq + 1, min_n=min_n
         )
     return bool(result.rowcount)
 
