@@ -107,6 +107,9 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/surveys/<int:survey_id>/comments": rule(*OWNERS, ANALYST, scope="survey"),
     # Scores: every role; a municipality its own surveys only.
     "GET /api/v1/surveys/<int:survey_id>/scores": rule(*READERS, scope="survey"),
+    "GET /api/v1/surveys/<int:survey_id>/breakdowns": rule(
+        *READERS, scope="survey", query={"by": "gender"}
+    ),
     "GET /api/v1/scores": rule(ADMIN, DASHBOARD, ANALYST, query=INSTRUMENT),
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),
