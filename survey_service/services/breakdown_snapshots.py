@@ -1,18 +1,16 @@
 """Which published state a survey's breakdowns are shown from (rule 5 of
 ``breakdown_disclosure``).
 
+- While no breakdown has been shown, each new score snapshot records what changed
+  (``breakdown_step``): the fieldwork's totals are audited against the first publication.
 - Nothing is shown while the survey collects responses. The first read after it stopped
-  fixes the state: the score snapshot then published, and the groups it may show, in a
-  ``breakdown_snapshot`` row (made under a lock on the score snapshot, so no new snapshot
-  slips in between).
-- When the score snapshot moves on (``snapshots.publish_if_due`` calls :func:`follow` in
-  the same transaction), the breakdowns move with it only if every group ever shown, and
-  every combination of them, changed by none or by at least ``min_n``, and the new state
-  passes the rules with those groups counted as shown. Otherwise the row keeps the old
-  state, copying the old snapshot's cells (the score snapshot row is about to be replaced),
-  and later snapshots are judged against that same state.
+  fixes the state: the score snapshot then published, and the groups it may show given
+  every step before, in a ``breakdown_snapshot`` row (made under a lock on the score
+  snapshot, so no new snapshot slips in between).
+- That state is kept: when the score snapshot moves on (a withdrawal, or collection taken up
+  again), :func:`follow` copies the old snapshot's cells into the row, once.
 
-Readers see only what this module returns: the cells of one published state and the groups
+Readers see only what this module returns: the cells of the published state and the groups
 chosen for it, never the live aggregates.
 """
 
@@ -28,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
 from survey_service.instruments import Instrument
-from survey_service.models import BreakdownSnapshot, ScoreSnapshot, Survey
-from survey_service.services.breakdown_disclosure import Setting, may_move_on, plan
+from survey_service.models import BreakdownSnapshot, BreakdownStep, ScoreSnapshot, Survey
+from survey_service.services.breakdown_disclosure import Setting, plan, total_shown
 from survey_service.services.breakdown_groups import ATTRIBUTE, BREAKDOWNS
+from survey_service.services.breakdown_history import Step, step_between
 from survey_service.services.breakdown_table import Group, Table, measures_of
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_store import Aggregate, Cells
@@ -49,7 +48,6 @@ class Published:
     cells: Cells
     margins: Mapping[str, Any]
     shown: frozenset[Group]
-    seq: int
     based_on: int
     taken_on: date
     n: int
@@ -88,7 +86,7 @@ def published(session: Session, survey: Survey, *, min_n: int) -> Published | st
         .where(ScoreSnapshot.survey_id == survey.id)
     ).first()
     if found is None:
-        return NO_SNAPSHOT
+        return STILL_COLLECTING if accepting_responses(survey) else NO_SNAPSHOT
     snapshot, row = found
     if row is None:
         if accepting_responses(survey):
@@ -108,8 +106,9 @@ def published(session: Session, survey: Survey, *, min_n: int) -> Published | st
     if row.min_n != min_n:  # SURVEY_MIN_N was changed: choose again, as strictly
         setting = setting_of(survey, instrument, min_n=min_n, margins=margins)
         table = Table.of(cells, measures_of(instrument))
-        shown = plan(table, setting, forced=_groups(row.ever)) or frozenset()
-    return Published(cells, margins, shown, row.seq, row.based_on, row.taken_on, row.n)
+        history = _history(session, survey.id, until=row.based_on)
+        shown = plan(table, setting, history=history, forced=shown) or frozenset()
+    return Published(cells, margins, shown, row.based_on, row.taken_on, row.n)
 
 
 def _first_state(session: Session, survey: Survey, *, min_n: int) -> BreakdownSnapshot:
@@ -122,19 +121,19 @@ def _first_state(session: Session, survey: Survey, *, min_n: int) -> BreakdownSn
     assert snapshot is not None
     instrument = as_instrument(survey.instrument_version)
     setting = setting_of(survey, instrument, min_n=min_n, margins=snapshot.margins)
-    shown = plan(Table.of(parse(snapshot.cells), measures_of(instrument)), setting) or frozenset()
+    table = Table.of(parse(snapshot.cells), measures_of(instrument))
+    history = _history(session, survey.id, until=snapshot.seq)
+    shown = plan(table, setting, history=history) or frozenset()
     insert_ignoring_duplicates(
         session,
         BreakdownSnapshot,
         {
             "survey_id": survey.id,
-            "seq": 1,
             "based_on": snapshot.seq,
             "taken_on": snapshot.taken_on,
             "n": snapshot.n,
             "min_n": min_n,
             "shown": _stored(shown),
-            "ever": _stored(shown),
             "cells": None,
             "margins": None,
         },
@@ -152,50 +151,53 @@ def follow(
     session: Session,
     survey: Survey,
     *,
-    before: ScoreSnapshot,
+    before: ScoreSnapshot | None,
     after: Mapping[str, Any],
     seq: int,
     min_n: int,
 ) -> None:
-    """The score snapshot ``before`` has just been replaced by ``after`` (the new row's
-    values, numbered ``seq``): move the breakdowns on with it, or keep their state."""
+    """The score snapshot ``before`` (None: there was none) has just been replaced by
+    ``after`` (the new row's values, numbered ``seq``): record the step while no breakdown
+    has been shown, else keep the state shown."""
+    instrument = as_instrument(survey.instrument_version)
+    if not breakdowns_of(survey, instrument):
+        return
     row = session.scalar(
         select(BreakdownSnapshot)
         .where(BreakdownSnapshot.survey_id == survey.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if row is None:
-        return  # never shown: nothing to be consistent with
-    if row.cells is None:
-        if row.based_on != before.seq:  # never expected: show nothing rather than guess
-            row.cells, row.margins, row.shown = [], {}, []
-            return
-        base_raw, base_margins = before.cells, dict(before.margins or {})
-    else:
-        base_raw, base_margins = row.cells, dict(row.margins or {})
-    instrument = as_instrument(survey.instrument_version)
+    if row is not None:
+        if row.cells is None:  # the state shown was this snapshot's: keep a copy
+            if before is None or row.based_on != before.seq:  # never expected
+                row.cells, row.margins, row.shown = [], {}, []
+            else:
+                row.cells, row.margins = list(before.cells), dict(before.margins or {})
+        return
     measures = measures_of(instrument)
+    previous = parse(before.cells) if before is not None else {}
+    new = parse(after["cells"])
+    order = sorted(set(previous) | set(new))
+    later = Table.of(new, measures, order)
     setting = setting_of(survey, instrument, min_n=min_n, margins=after["margins"])
-    base, new = parse(base_raw), parse(after["cells"])
-    order = sorted(set(base) | set(new))
-    ever = _groups(row.ever) | _groups(row.shown)
-    if may_move_on(
-        Table.of(base, measures, order),
-        Table.of(new, measures, order),
-        ever,
-        setting=setting,
-        base_margins=base_margins,
-    ):
-        shown = plan(Table.of(new, measures), setting, forced=ever)
-        if shown is not None:
-            row.seq += 1
-            row.based_on, row.taken_on, row.n, row.min_n = seq, after["taken_on"], after["n"], min_n
-            row.shown, row.ever = _stored(shown), _stored(ever | shown)
-            row.cells, row.margins = None, None
-            return
-    if row.cells is None:
-        row.cells, row.margins = list(before.cells), base_margins
+    step = step_between(Table.of(previous, measures, order), later, total_shown(later, setting))
+    session.add(
+        BreakdownStep(
+            survey_id=survey.id, seq=seq, changes=step.to_json(), published=sorted(step.published)
+        )
+    )
+    session.flush()
+
+
+def _history(session: Session, survey_id: int, *, until: int) -> list[Step]:
+    """The steps recorded up to score snapshot ``until``, in order."""
+    rows = session.execute(
+        select(BreakdownStep.changes, BreakdownStep.published)
+        .where(BreakdownStep.survey_id == survey_id, BreakdownStep.seq <= until)
+        .order_by(BreakdownStep.seq)
+    ).all()
+    return [Step.from_json(changes, published) for changes, published in rows]
 
 
 def parse(entries: Iterable[Any]) -> Cells:

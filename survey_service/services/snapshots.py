@@ -90,9 +90,10 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
             .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
         )
-    if result.rowcount and current is not None:  # the breakdowns move on, or keep their state
+    if result.rowcount:  # what changed, for the breakdowns (or they keep their state)
+        seq = current.seq + 1 if current is not None else 1
         breakdown_snapshots.follow(
-            session, survey, before=current, after=values, seq=current.seq + 1, min_n=min_n
+            session, survey, before=current, after=values, seq=seq, min_n=min_n
         )
     return bool(result.rowcount)
 
