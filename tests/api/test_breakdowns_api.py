@@ -11,6 +11,7 @@ import pytest
 from breakdown_helpers import (
     PARTIES,
     answer,
+    arrivals,
     cooperation_survey,
     figure_of,
     group,
@@ -134,7 +135,7 @@ def test_roles_are_withheld_with_their_reasons(client, owner):
 
 
 def test_a_group_nobody_is_in_is_listed_like_a_small_one(client, owner):
-    parties = {"politician": [5, 4, 5, 4, 5], "employee": [3, 2, 3, 4, 3]}
+    parties = {"politician": [5, 4, 5, 4, 5, 4, 5, 4], "employee": [3, 2, 3, 4, 3, 2, 3, 4]}
     survey = cooperation_survey(client, owner, parties)
     close_survey(client, owner, survey)
     body = read_breakdown(client, owner, survey, "role")
@@ -212,13 +213,13 @@ def test_change_since_the_baseline_per_group(client, owner):
     client.patch(
         f"/api/v1/surveys/{follow_up['id']}", json={"status": "open"}, headers=bearer(owner)
     )
-    for role, values in {
+    parties = {
         "politician": [5, 4, 5, 4, 5, 4],
         "middle_leader": [3, 4, 3, 4, 3, 4],
         "employee": [3, 3, 3, 4, 3, 2, 3, 4, 3],
-    }.items():
-        for value in values:
-            answer(client, follow_up, value, role=role)
+    }
+    for role, value in arrivals(parties):
+        answer(client, follow_up, value, role=role)
     close_survey(client, owner, follow_up)
 
     before = read_breakdown(client, owner, baseline, "role_group")
@@ -252,3 +253,28 @@ def test_an_open_baseline_gives_no_change(client, owner):
     assert body["baseline"]["withheld"] == "still_collecting"
     employees = figure_of(group(body, "employee"), INDEX)
     assert employees["suppressed"] is False and employees["change"] == {"suppressed": True}
+
+
+def test_an_area_one_person_typed_is_never_named(client, owner):
+    survey = open_survey(client, owner)  # omdømmetrappen: age band, gender and a free area
+    areas = ["Sentrum", "Nord"] * 7
+    areas.insert(7, "Lillevik")
+    for i, area in enumerate(areas):
+        answer(client, survey, 1 + i % 5, area=area)
+    close_survey(client, owner, survey)
+    body = read_breakdown(client, owner, survey, "area")
+    # Nord with Sentrum would leave Lillevik's one respondent as the total minus both.
+    assert [g["group"] for g in body["groups"]] == ["Sentrum"]
+    assert "Lillevik" not in str(body) and "Nord" not in str(body)
+    assert body["breakdowns"] == ["age_band", "gender", "area"]
+
+
+def test_an_area_list_is_listed_whole(client, owner):
+    listed = {"area": {"options": ["Sentrum", "Nord", "Sør"]}}
+    survey = open_survey(client, owner, respondent_attributes=listed)
+    for i in range(10):
+        answer(client, survey, 1 + i % 5, area=("Sentrum", "Nord")[i % 2])
+    close_survey(client, owner, survey)
+    body = read_breakdown(client, owner, survey, "area")
+    assert [g["group"] for g in body["groups"]] == ["Sentrum", "Nord", "Sør"]
+    assert group(body, "Sør")["suppression_reason"] == "fewer_than_min_n"
