@@ -1,4 +1,4 @@
-"""Disclosure control for breakdowns: which groups may be shown, and when they may move on.
+"""Disclosure control for breakdowns: which groups may be shown, and from which state.
 
 A breakdown shows, for each group of respondents (a role, a role group, an age band, a
 gender, an area), every dimension and index of the survey, unweighted, from the cells of a
@@ -34,14 +34,15 @@ published snapshot. *k* is ``SURVEY_MIN_N``. The rules:
    is a different sum over the same cells, so its weighting groups enter the audit of rule 4
    (the re-weighting attack gains nothing from the breakdowns).
 
-Why keep the state rather than follow the snapshots: whenever the breakdowns kept a state
-while the survey's total moved on, and then moved on too, the total in between would cut
-their change in two (the women's change minus the total's first step is the men of that step
-less the women of the next), so a breakdown that follows the snapshots must move with every
-one, each time by ``k`` or more in every group, which during fieldwork almost never happens
-(simulated, a role breakdown published from the start showed about half of the responses at
-60 and 100). And a withdrawal after the survey stopped collecting reaches the survey's scores
-with the next snapshot, but not the breakdowns, as it does not reach an export taken before.
+Why one state, kept, rather than following the snapshots: a breakdown that keeps a state
+while the survey's total moves on, and then moves on too, lets the total in between cut its
+change in two (the women's change minus the total's first step is the men of that step less
+the women of the next: four people). So a breakdown that follows the snapshots must move
+with every one, by ``k`` or more in every group each time, which during fieldwork almost
+never happens: simulated, a role breakdown shown from the start and moving only so showed
+about half of the responses at 60 and at 100. Shown once fieldwork is over, it holds them
+all. A withdrawal after that reaches the survey's scores with the next snapshot but not the
+breakdowns, as it does not reach an export taken before it.
 """
 
 from __future__ import annotations
