@@ -182,12 +182,12 @@ def follow(
     later = Table.of(new, measures, order)
     setting = setting_of(survey, instrument, min_n=min_n, margins=after["margins"])
     step = step_between(Table.of(previous, measures, order), later, total_shown(later, setting))
-    session.add(
-        BreakdownStep(
-            survey_id=survey.id, seq=seq, changes=step.to_json(), published=sorted(step.published)
-        )
+    # Of two transactions that both believe they took the first snapshot (an INSERT ... ON
+    # CONFLICT DO NOTHING reports no row count on every driver), the first one's step stays.
+    values = {"survey_id": survey.id, "seq": seq, "changes": step.to_json()}
+    insert_ignoring_duplicates(
+        session, BreakdownStep, {**values, "published": sorted(step.published)}
     )
-    session.flush()
 
 
 def _history(session: Session, survey_id: int, *, until: int) -> list[Step]:
