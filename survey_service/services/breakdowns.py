@@ -335,8 +335,9 @@ def _method(rules: Rules) -> dict[str, Any]:
         f"over (the total minus the groups shown, a role group minus its roles shown) breaks "
         f"those rules, and no combination of all breakdowns' shown groups, the total and its "
         f"weighting groups isolates fewer than {k} respondents",
-        "snapshots": f"shown once the survey has stopped collecting, from the snapshot then "
-        f"published; they move on to a newer snapshot only when every group ever shown, and "
-        f"every combination of those groups, changed by none or by at least {k} of its own "
-        "respondents, else every group keeps the value it was last shown with",
+        "snapshots": "shown once the survey has stopped collecting, from the snapshot then "
+        "published, and kept: a later snapshot (a withdrawal, or collection taken up again) "
+        "changes the survey's scores, not its breakdowns; the groups shown are chosen so that "
+        f"no combination with the survey's totals read during fieldwork isolates fewer than {k} "
+        "(per breakdown; roles with role groups)",
     }

@@ -104,8 +104,7 @@ class BreakdownSchema(Schema):
         allow_none=True,
         metadata={
             "description": "the score snapshot the groups come from: the one published when the "
-            "survey stopped collecting, or a later one that every group ever shown moved to by "
-            "at least min_n of its own respondents (or not at all)"
+            "survey had stopped collecting and its breakdowns were first read; kept after that"
         },
     )
     method = ma.fields.Dict()
