@@ -57,7 +57,7 @@ def make_surveys(rng: random.Random) -> list[int]:
             },
             actor="bench",
         )
-        update_survey(session, survey, {"status": "open"}, actor="bench")
+        update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
         instrument = as_instrument(survey.instrument_version)
         spec = demo.DEMO_SURVEYS[1]
         shift = rng.gauss(0.0, 0.05)

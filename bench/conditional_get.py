@@ -53,7 +53,7 @@ def make_survey(municipality: str, n: int, rng: random.Random) -> int:
         },
         actor="bench",
     )
-    update_survey(session, survey, {"status": "open"}, actor="bench")
+    update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
     instrument = as_instrument(survey.instrument_version)
     spec = demo.DEMO_SURVEYS[1]
     rows = []

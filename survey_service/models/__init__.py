@@ -2,6 +2,7 @@
 
 from survey_service.models.aggregate import FormCounter, ScoreAggregate, ScoreSnapshot
 from survey_service.models.audit import AuditEntry
+from survey_service.models.breakdown import BreakdownSnapshot, BreakdownStep
 from survey_service.models.instrument import InstrumentRecord, InstrumentVersion
 from survey_service.models.key import ApiKey, Role
 from survey_service.models.municipality import Municipality
@@ -18,6 +19,8 @@ __all__ = [
     "AccessKind",
     "ApiKey",
     "AuditEntry",
+    "BreakdownSnapshot",
+    "BreakdownStep",
     "FormCounter",
     "InstrumentRecord",
     "InstrumentVersion",

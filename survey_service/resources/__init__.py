@@ -10,6 +10,7 @@ from survey_service.api import BEARER_AUTH, Api
 from survey_service.http_errors import database_fault_response, service_error_response
 from survey_service.resources import docs, health
 from survey_service.resources.audit.routes import blp as audit
+from survey_service.resources.breakdowns.routes import blp as breakdowns
 from survey_service.resources.charts.routes import blp as charts
 from survey_service.resources.exports.routes import blp as exports
 from survey_service.resources.instruments.routes import blp as instruments
@@ -37,6 +38,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(instruments, url_prefix="/api/v1/instruments")
     api.register_blueprint(surveys, url_prefix="/api/v1/surveys")
     api.register_blueprint(charts, url_prefix="/api/v1/surveys")
+    api.register_blueprint(breakdowns, url_prefix="/api/v1/surveys")
     api.register_blueprint(public, url_prefix="/api/v1/public")
     api.register_blueprint(scores, url_prefix="/api/v1/scores")
     api.register_blueprint(exports, url_prefix="/api/v1/exports")

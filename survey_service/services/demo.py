@@ -185,10 +185,10 @@ def load_demo(
             },
             actor=DEMO_ACTOR,
         )
-        update_survey(session, survey, {"status": "open"}, actor=DEMO_ACTOR)
+        update_survey(session, survey, {"status": "open"}, actor=DEMO_ACTOR, min_n=min_n)
         _respond(session, survey, demo, rng, start.date(), min_n)
         if demo.closed:
-            update_survey(session, survey, {"status": "closed"}, actor=DEMO_ACTOR)
+            update_survey(session, survey, {"status": "closed"}, actor=DEMO_ACTOR, min_n=min_n)
         existing[demo.title] = survey
         session.flush()
         yield f"Demo survey {survey.id}: {demo.title}  ->  {public_url}/s/{survey.public_id}"

@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
 from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
-from survey_service.services import rescore, score_store
+from survey_service.services import breakdown_snapshots, rescore, score_store
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.score_store import EMPTY, Aggregate, Cells
 
@@ -112,6 +112,9 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
     if not result.rowcount:
         savepoint.rollback()
         return False
+    # What changed, for the breakdowns (or they keep their state).
+    seq = current.seq + 1 if current is not None else 1
+    breakdown_snapshots.follow(session, survey, before=current, after=values, seq=seq, min_n=min_n)
     savepoint.commit()
     return True
 
@@ -143,7 +146,7 @@ def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
     return session.execute(aggregates).all()
 
 
-def finalise(session: Session, survey: Survey, *, today: date) -> bool:
+def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
     """Take the survey's final snapshot, if it has stopped collecting and it is due (see the
     module docstring); in the caller's transaction. Returns whether it did.
 
@@ -159,21 +162,25 @@ def finalise(session: Session, survey: Survey, *, today: date) -> bool:
     if _withdrawn_since(session, current):
         return False
     cells, n = rescore.published_cells(session, survey)
+    values = {
+        "final": True,
+        "n": n,
+        "taken_on": today,
+        "cells": [[cell, count, stats.to_json()] for cell, (count, stats) in sorted(cells.items())],
+        "margins": dict(current.margins or {}),
+    }
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(ScoreSnapshot)
         .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
-        .values(
-            seq=current.seq + 1,
-            final=True,
-            n=n,
-            taken_on=today,
-            cells=[
-                [cell, count, stats.to_json()] for cell, (count, stats) in sorted(cells.items())
-            ],
-        )
+        .values(seq=current.seq + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    if not result.rowcount:
+        return False
+    breakdown_snapshots.follow(
+        session, survey, before=current, after=values, seq=current.seq + 1, min_n=min_n
+    )
+    return True
 
 
 def is_final(session: Session, survey: Survey) -> bool:

@@ -171,8 +171,10 @@ def _checked(
 
 
 def update_survey(
-    session: Session, survey: Survey, changes: Mapping[str, Any], *, actor: str
+    session: Session, survey: Survey, changes: Mapping[str, Any], *, actor: str, min_n: int
 ) -> Survey:
+    """Apply ``changes``; a survey that stops collecting gets its final snapshot
+    (``min_n``: the smallest group a figure may come from)."""
     problems = _Problems()
     new_status = changes.get("status")
     if new_status is not None and new_status != survey.status:
@@ -224,7 +226,7 @@ def update_survey(
                 survey.closes_at = now
     session.flush()
     # Closed (or its closing time moved into the past): its final figures are published now.
-    snapshots.finalise(session, survey, today=datetime.now(UTC).date())
+    snapshots.finalise(session, survey, min_n=min_n, today=datetime.now(UTC).date())
     audit.record(
         session,
         actor,

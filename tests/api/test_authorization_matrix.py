@@ -114,6 +114,9 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/surveys/<int:survey_id>/charts/staircase.svg": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/charts/dimensions.svg": rule(*READERS, scope="survey"),
     "GET /api/v1/surveys/<int:survey_id>/benefit-realisation": rule(*READERS, scope="survey"),
+    "GET /api/v1/surveys/<int:survey_id>/breakdowns": rule(
+        *READERS, scope="survey", query={"by": "gender"}
+    ),
     "GET /api/v1/scores": rule(*READERS, query=INSTRUMENT),
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),

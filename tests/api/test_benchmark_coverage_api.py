@@ -63,7 +63,7 @@ def _simulate(app, seed: int) -> None:
                     },
                     actor="tests",
                 )
-                update_survey(session, survey, {"status": "open"}, actor="tests")
+                update_survey(session, survey, {"status": "open"}, actor="tests", min_n=5)
                 instrument = as_instrument(survey.instrument_version)
                 rolls = rng.choice(np.arange(1, 7), size=n, p=p)
                 rows = []

@@ -167,7 +167,8 @@ class ResponsesExport(MethodView):
 def _finalise_closed_surveys(request: exports.ExportRequest) -> None:
     """Closed surveys get their final snapshot before anything of them is exported; committed,
     so that the export's connection of its own sees it."""
-    if exports.finalise_closed(db.session, request, today=datetime.now(UTC).date()):
+    min_n = current_app.config["SURVEY_MIN_N"]
+    if exports.finalise_closed(db.session, request, min_n=min_n, today=datetime.now(UTC).date()):
         db.session.commit()
 
 

@@ -140,7 +140,13 @@ class SurveyById(MethodView):
         The lifecycle is `draft` -> `open` -> `closed`.
         """
         survey = find_or_404(survey_id)
-        service.update_survey(db.session, survey, changes, actor=principal().label)
+        service.update_survey(
+            db.session,
+            survey,
+            changes,
+            actor=principal().label,
+            min_n=current_app.config["SURVEY_MIN_N"],
+        )
         db.session.commit()
         return present(survey)
 
@@ -232,7 +238,8 @@ class Scores(MethodView):
         survey and whether targets are met.
         """
         survey = find_or_404(survey_id)
-        if snapshots.finalise(db.session, survey, today=datetime.now(UTC).date()):
+        min_n = current_app.config["SURVEY_MIN_N"]
+        if snapshots.finalise(db.session, survey, min_n=min_n, today=datetime.now(UTC).date()):
             db.session.commit()  # closed since: its final figures are published now
         rules = Rules.from_config(current_app.config, query["confidence_level"])
         return survey_scores(db.session, survey, rules)

@@ -181,7 +181,7 @@ def prepare(
 # -- the steps ---------------------------------------------------------------------------
 
 
-def finalise_closed(session: Session, request: ExportRequest, *, today: date) -> bool:
+def finalise_closed(session: Session, request: ExportRequest, *, min_n: int, today: date) -> bool:
     """Take the final snapshot of every matching survey that has stopped collecting and has
     none yet, in the caller's transaction (which must commit before :func:`prepare`, whose
     connection of its own must see them). Returns whether any was taken."""
@@ -190,7 +190,7 @@ def finalise_closed(session: Session, request: ExportRequest, *, today: date) ->
     for survey_id in query.matching_survey_ids(session, version, **request.survey_filters()):
         survey = session.get(Survey, survey_id)
         assert survey is not None
-        taken = snapshots.finalise(session, survey, today=today) or taken
+        taken = snapshots.finalise(session, survey, min_n=min_n, today=today) or taken
     return taken
 
 
