@@ -19,7 +19,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event, exc
+from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event, exc, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
@@ -222,10 +222,13 @@ def upsert(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def insert_ignoring_duplicates(session: Session, table: Any, values: Mapping[str, Any]) -> Any:
+def insert_ignoring_duplicates(session: Session, table: Any, values: Mapping[str, Any]) -> bool:
     """``INSERT ... ON CONFLICT DO NOTHING``: of two concurrent inserts of one key, the first
-    wins and the second changes nothing."""
-    return session.execute(upsert(session, table).values(**values).on_conflict_do_nothing())
+    wins and the second changes nothing. Returns whether this one inserted the row (told by
+    ``RETURNING``: the drivers report no row count for it)."""
+    key = inspect(table).primary_key[0]
+    statement = upsert(session, table).values(**values).on_conflict_do_nothing().returning(key)
+    return session.execute(statement).first() is not None
 
 
 def _configure_sqlite(engine: Engine, busy_ms: int) -> None:

@@ -99,17 +99,18 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
         ],
     }
     if current is None:
-        result = insert_ignoring_duplicates(
+        taken = insert_ignoring_duplicates(
             session, ScoreSnapshot, {"survey_id": survey.id, "seq": 1, **values}
         )
     else:
-        result = session.execute(
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             update(ScoreSnapshot)
             .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
             .values(seq=current.seq + 1, **values)
             .execution_options(synchronize_session=False)
         )
-    if not result.rowcount:
+        taken = bool(result.rowcount)
+    if not taken:
         savepoint.rollback()
         return False
     # What changed, for the breakdowns (or they keep their state).
@@ -169,13 +170,13 @@ def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bo
         "cells": [[cell, count, stats.to_json()] for cell, (count, stats) in sorted(cells.items())],
         "margins": dict(current.margins or {}),
     }
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+    finished: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(ScoreSnapshot)
         .where(ScoreSnapshot.survey_id == survey.id, ScoreSnapshot.seq == current.seq)
         .values(seq=current.seq + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if not result.rowcount:
+    if not finished.rowcount:
         return False
     breakdown_snapshots.follow(
         session, survey, before=current, after=values, seq=current.seq + 1, min_n=min_n
