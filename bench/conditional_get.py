@@ -18,71 +18,18 @@ import json
 import random
 import tempfile
 import time
-import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bench.run import RESULTS, timed
+from bench.run import RESULTS, make_survey, timed
 from survey_service import create_app
 from survey_service.cli import run_init
 from survey_service.db import db
-from survey_service.instruments import score_response
-from survey_service.models import Municipality, Response
-from survey_service.services import demo, snapshots
-from survey_service.services.instrument_catalog import as_instrument
+from survey_service.models import Municipality
 from survey_service.services.keys import create_key
-from survey_service.services.rescore import rescore
-from survey_service.services.surveys import create_survey, update_survey
-
-
-def make_survey(municipality: str, n: int, rng: random.Random) -> int:
-    """An open reputation survey of ``municipality`` with ``n`` responses, inserted in bulk,
-    rescored into aggregates and published."""
-    session = db.session
-    survey = create_survey(
-        session,
-        {
-            "municipality": municipality,
-            "instrument": "omdommetrappen",
-            "audience": "citizens",
-            "title": f"Benchmark {municipality} {n}",
-            "respondent_attributes": {"age_band": None, "gender": None},
-        },
-        actor="bench",
-    )
-    update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
-    instrument = as_instrument(survey.instrument_version)
-    spec = demo.DEMO_SURVEYS[1]
-    rows = []
-    for _ in range(n):
-        respondent = demo._respondent(instrument, {"age_band": None, "gender": None}, rng)
-        answers = demo._answers(instrument, "citizens", spec, respondent, "nb", rng)
-        scores = score_response(instrument, answers)
-        rows.append(
-            {
-                "survey_id": survey.id,
-                "submission_hash": uuid.uuid4().hex,
-                "receipt_hash": uuid.uuid4().hex,
-                "language": "nb",
-                "submitted_on": date.today(),
-                "answers": answers,
-                "scores": {"dimensions": scores.dimension_scores, "indices": scores.index_scores},
-                "age_band": respondent.get("age_band"),
-                "gender": respondent.get("gender"),
-            }
-        )
-        if len(rows) == 5000:
-            session.execute(insert(Response), rows)
-            rows = []
-    if rows:
-        session.execute(insert(Response), rows)
-    rescore(session, survey)
-    snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
-    session.commit()
-    return survey.id
 
 
 def compare(client: Any, url: str, headers: dict[str, str], repeat: int) -> dict[str, float]:
@@ -127,10 +74,10 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {key}"}
 
         start = time.perf_counter()
-        survey_id = make_survey("4601", args.responses, rng)
+        survey_id = make_survey(args.responses, rng)
         numbers = db.session.scalars(select(Municipality.number).order_by(Municipality.number))
         for number in list(numbers)[: args.surveys - 1]:
-            make_survey(number, 30, rng)
+            make_survey(30, rng, municipality=number)
         print(f"  made the surveys in {time.perf_counter() - start:.1f} s")
         db.session.rollback()
 

@@ -61,16 +61,17 @@ def timed(func: Callable[[], Any], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def make_survey(n: int, rng: random.Random) -> int:
-    """A survey with ``n`` responses, inserted in bulk and then rescored into aggregates."""
+def make_survey(n: int, rng: random.Random, *, municipality: str = "4601") -> int:
+    """An open reputation survey of ``municipality`` with ``n`` responses, inserted in bulk,
+    rescored into aggregates and published."""
     session = db.session
     survey = create_survey(
         session,
         {
-            "municipality": "4601",
+            "municipality": municipality,
             "instrument": "omdommetrappen",
             "audience": "citizens",
-            "title": f"Benchmark {n}",
+            "title": f"Benchmark {municipality} {n}",
             "respondent_attributes": {"age_band": None, "gender": None},
         },
         actor="bench",
