@@ -29,7 +29,7 @@ from survey_service.services.breakdown_table import Group, Table, measures_of
 from survey_service.services.calibration import Weighting, all_alike
 from survey_service.services.errors import Invalid
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.score_disclosure import publish
+from survey_service.services.score_disclosure import publish, withheld_figure
 from survey_service.services.score_presentation import BOUNDED_INTERVAL_TEXT
 from survey_service.services.score_report import Report, Rules, plain_float
 
@@ -146,7 +146,7 @@ def _group(
             reason = primary_reason(table, group, measure, setting)
             if reason is None:
                 reason = FEWER_THAN_MIN_N if size == 0 else COMPLEMENTARY
-            published = _null(reason, rules)
+            published = withheld_figure(reason, rules)
         figure = {"key": key, "title": dict(title), "scale": list(scale), **published}
         entry[kind].append(figure)
         entry["results"][key] = report.results.get(measure) if not figure["suppressed"] else None
@@ -164,7 +164,12 @@ def _withheld_group(
     entry = _entry((by, group), False, 0)
     entry["suppression_reason"] = reason
     for kind, key, title, scale in _figures(instrument):
-        figure = {"key": key, "title": dict(title), "scale": list(scale), **_null(reason, rules)}
+        figure = {
+            "key": key,
+            "title": dict(title),
+            "scale": list(scale),
+            **withheld_figure(reason, rules),
+        }
         entry[kind].append(figure)
         entry["results"][key] = None
     return entry
@@ -206,22 +211,6 @@ def _report(instrument: Instrument, table: Table, mask: Any, rules: Rules) -> Re
     total = int(round(float(table.respondents[mask].sum())))
     none = Weighting("none", {}, {})
     return Report(instrument, total, None, none, results, counts, alike, {}, {})
-
-
-def _null(reason: str | None, rules: Rules) -> dict[str, Any]:
-    return {
-        "estimate": None,
-        "standard_error": None,
-        "confidence_interval": None,
-        "confidence_level": rules.confidence_level,
-        "n": None,
-        "n_effective": None,
-        "design_effect": None,
-        "degrees_of_freedom": None,
-        "suppressed": True,
-        "suppression_reason": reason,
-        "imprecise": None,
-    }
 
 
 def _gaps(groups: Sequence[dict[str, Any]], rules: Rules) -> list[dict[str, Any]]:

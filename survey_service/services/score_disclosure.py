@@ -49,12 +49,9 @@ def related(instrument: Instrument, measure: str) -> list[str]:
     return []
 
 
-def publish(report: Report, measure: str, rules: Rules) -> dict[str, Any]:
-    """The one place a figure becomes public: nulls when withheld, a flag when imprecise."""
-    result = report.results.get(measure)
-    n = report.counts.get(measure, 0)
-    reason = withheld(report, measure, rules)
-    figure: dict[str, Any] = {
+def withheld_figure(reason: str | None, rules: Rules) -> dict[str, Any]:
+    """A figure as published when withheld: every number null, and why."""
+    return {
         "estimate": None,
         "standard_error": None,
         "confidence_interval": None,
@@ -67,6 +64,14 @@ def publish(report: Report, measure: str, rules: Rules) -> dict[str, Any]:
         "suppression_reason": reason,
         "imprecise": None,
     }
+
+
+def publish(report: Report, measure: str, rules: Rules) -> dict[str, Any]:
+    """The one place a figure becomes public: nulls when withheld, a flag when imprecise."""
+    result = report.results.get(measure)
+    n = report.counts.get(measure, 0)
+    reason = withheld(report, measure, rules)
+    figure = withheld_figure(reason, rules)
     if reason is not None or result is None:
         return figure
     interval = result.confidence_interval
