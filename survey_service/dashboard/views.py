@@ -91,7 +91,7 @@ def survey_card(survey: Survey, w: present.Words) -> dict[str, Any]:
     card["headline"] = shown[0] if shown else None
     card["staircase"] = present.staircase(report, w)
     card["targets"] = [f for f in shown if f["target"] is not None]
-    card["withheld_survey"] = report["n"] < w.min_n
+    card["withheld_survey"] = (report["n"] or 0) < w.min_n
     return card
 
 
@@ -148,7 +148,7 @@ def survey_context(survey: Survey, who: Principal, **extra: Any) -> dict[str, An
         context.update(
             report=report,
             figures=shown,
-            n=report["n"],
+            n=report["n"] or 0,
             staircase=present.staircase(report, w),
             staircase_heading=w.t[
                 "staircase_heading_forankring"
