@@ -111,6 +111,8 @@ def test_the_pages_on_a_phone_with_the_demo_data(app, make_key, tmp_path):
     if app.config["SURVEY_DATABASE_URL"].startswith("postgresql"):
         pytest.skip("the browser check runs once, on SQLite (the pages are the same)")
     chromium()
+    # The address the demo serves on, as its links would show it.
+    app.config["SURVEY_PUBLIC_URL"] = "http://127.0.0.1:8000"
     with app.app_context():
         for _ in load_demo(db.session, progress=lambda _: None, min_n=app.config["SURVEY_MIN_N"]):
             pass
