@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from survey_service import cors, pages, security_headers, settings
+from survey_service import cors, dashboard, pages, security_headers, settings
 from survey_service.api import MAX_INTEGER
 from survey_service.db import db
 from survey_service.request_body import Request
@@ -25,6 +25,7 @@ def build(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     init_api(app)
     pages.init_app(app)
+    dashboard.init_app(app)
     security_headers.init_app(app)
     cors.init_app(app)
     return app

@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     # Origins of dashboards that may read scores from a browser (CORS), e.g.
     # ["https://dashboard.bergen.kommune.no"]; in the environment, separated by commas.
     "SURVEY_DASHBOARD_ORIGINS": [],
+    # How long a dashboard session lasts after signing in with a key (dashboard/session.py).
+    "SURVEY_DASHBOARD_SESSION_MINUTES": 60,
     # Echo SQL statements (debugging only).
     "SURVEY_SQL_ECHO": False,
     # How long the database may keep a request waiting, in milliseconds (0: no limit); past
@@ -92,6 +94,7 @@ ENVIRONMENT: dict[str, Any] = {
     "SURVEY_COUNTERS_DIR": str,
     "SURVEY_PRECISION_HALF_WIDTH": float,
     "SURVEY_DASHBOARD_ORIGINS": _origin_list,
+    "SURVEY_DASHBOARD_SESSION_MINUTES": int,
     "SURVEY_DB_STATEMENT_TIMEOUT_MS": int,
     "SURVEY_DB_LOCK_TIMEOUT_MS": int,
     "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": int,
@@ -143,6 +146,12 @@ def _complete(app: Flask) -> None:
         raise ConfigurationError(
             f"SURVEY_DASHBOARD_ORIGINS holds {bad[0]!r}, which is not an origin: give a list of "
             "scheme://host[:port], e.g. https://dashboard.bergen.kommune.no"
+        )
+    minutes = app.config["SURVEY_DASHBOARD_SESSION_MINUTES"]
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
+        raise ConfigurationError(
+            f"SURVEY_DASHBOARD_SESSION_MINUTES={minutes!r} is not a session length: give whole "
+            "minutes from 1 to 1440 (a day)"
         )
     for name in DATABASE_TIMEOUTS:
         value = app.config[name]

@@ -121,6 +121,23 @@ ACCESS: dict[str, Rule] = {
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),
     "GET /api/v1/exports/codebook": rule(ADMIN, ANALYST, query=INSTRUMENT),
+    # The front page and the dashboard take no Bearer key but a session cookie
+    # (dashboard/session.py): every caller here is a visitor without a session, sent to the
+    # sign-in page (303), and signing in without the sign-in form's token is refused (403).
+    # tests/dashboard/ test what each role sees once signed in.
+    "GET /": public(),
+    "GET /dashboard/assets/<path:filename>": public(),
+    "GET /dashboard": public(success=(303,)),
+    "GET /dashboard/sign-in": public(),
+    "POST /dashboard/sign-in": public(success=(403,), data={"key": "svk_x_y"}),
+    "POST /dashboard/sign-out": public(success=(303,)),
+    "GET /dashboard/national": public(success=(303,)),
+    "GET /dashboard/municipalities/<number>": public(success=(303,)),
+    "GET /dashboard/municipalities/<number>/new-survey": public(success=(303,)),
+    "POST /dashboard/municipalities/<number>/new-survey": public(success=(303,)),
+    "GET /dashboard/surveys/<int:survey_id>": public(success=(303,)),
+    "POST /dashboard/surveys/<int:survey_id>/status": public(success=(303,)),
+    "POST /dashboard/surveys/<int:survey_id>/invitations": public(success=(303,)),
     # Administration: admin.
     "GET /api/v1/audit": rule(ADMIN),
     "GET /api/v1/keys": rule(ADMIN),
@@ -227,6 +244,8 @@ def _url(rule_text: str, world: World) -> str:
     def value(match: re.Match[str]) -> str:
         name = match["name"]
         if name == "filename":
+            if rule_text.startswith("/dashboard/assets"):
+                return "dashboard.css"
             return "embed.js" if rule_text.startswith("/s/assets") else "swagger-ui.css"
         return values[name]
 
