@@ -206,7 +206,11 @@ def change_status(survey_id: int) -> Any:
         return _survey_page_with(survey, 422, status_error=t["close_confirm_missing"])
     try:
         survey_service.update_survey(
-            db.session, survey, {"status": wanted}, actor=principal().label
+            db.session,
+            survey,
+            {"status": wanted},
+            actor=principal().label,
+            min_n=current_app.config["SURVEY_MIN_N"],
         )
     except Conflict:
         db.session.rollback()

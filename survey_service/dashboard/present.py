@@ -330,6 +330,51 @@ def benefits(report: Mapping[str, Any], words: Words) -> dict[str, Any] | None:
     }
 
 
+def perspectives(report: Mapping[str, Any], words: Words) -> dict[str, Any] | None:
+    """The parties' perspectives (``breakdowns.survey_breakdown`` by role group): each
+    group's headline index with its interval, withheld groups as withheld, and the gaps the
+    interval tells apart (None: nothing to show yet)."""
+    headline = report.get("headline")
+    if report.get("withheld") is not None or headline is None:
+        return None
+    scale = (0.0, 100.0)  # the headline is an index
+    groups = []
+    for row in headline["groups"]:
+        shown = not row["suppressed"] and row["estimate"] is not None
+        groups.append(
+            {
+                "group": row["group"],
+                "label": words.title(row["label"]),
+                "n": words.whole(row["n"]) if shown and row["n"] is not None else None,
+                "value": words.number(row["estimate"]) if shown else None,
+                "span": words.span(row["confidence_interval"]) if shown else None,
+                "estimate": row["estimate"] if shown else None,
+                "bar": Bar(
+                    position(row["confidence_interval"]["low"], scale),
+                    position(row["confidence_interval"]["high"], scale),
+                    position(row["estimate"], scale),
+                )
+                if shown
+                else None,
+                "withheld": None if shown else words.withheld(row["suppression_reason"]),
+            }
+        )
+    labels = {row["group"]: words.title(row["label"]) for row in headline["groups"]}
+    gaps = [
+        {
+            "text": words.t["perspective_gap"].format(
+                group=labels.get(gap["group"], gap["group"]),
+                versus=labels.get(gap["versus"], gap["versus"]),
+                value=words.signed(gap["estimate"]),
+                span=words.span(gap["confidence_interval"]),
+            )
+        }
+        for gap in headline["gaps"]
+        if gap.get("significant") and gap.get("estimate") is not None
+    ]
+    return {"title": words.title(headline["title"]), "groups": groups, "gaps": gaps}
+
+
 def _value_or_withheld(entry: Mapping[str, Any] | None, words: Words) -> str:
     if entry is None or entry["suppressed"] or entry["estimate"] is None:
         return words.t["withheld"]

@@ -424,6 +424,33 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "wave": ("Måling", "Måling", "Measurement"),
     "staircase_short": ("Trinn nådd", "Steg nådde", "Steps reached"),
     # -- benefit realisation -------------------------------------------------------------
+    "perspectives_heading": (
+        "Partenes perspektiver",
+        "Partane sine perspektiv",
+        "The parties' perspectives",
+    ),
+    "perspectives_intro": (
+        "{figure} for hver partsgruppe, med 95 % konfidensintervall. Gruppene vises når "
+        "undersøkelsen er avsluttet, uvektet, og en gruppe holdes tilbake når den er for liten "
+        "eller når den ellers kunne regnes ut fra de andre.",
+        "{figure} for kvar partsgruppe, med 95 % konfidensintervall. Gruppene blir viste når "
+        "undersøkinga er avslutta, utvekta, og ei gruppe blir halden tilbake når ho er for lita "
+        "eller når ho elles kunne reknast ut frå dei andre.",
+        "{figure} for each party, with its 95 % confidence interval. The groups are shown once "
+        "the survey has closed, unweighted, and a group is withheld when it is too small or "
+        "could otherwise be worked out from the others.",
+    ),
+    "perspectives_waiting": (
+        "Partenes perspektiver vises når undersøkelsen er avsluttet.",
+        "Partane sine perspektiv blir viste når undersøkinga er avslutta.",
+        "The parties' perspectives are shown once the survey has closed.",
+    ),
+    "perspective_gap": (
+        "{group} ligger {value} poeng fra {versus} ({span}).",
+        "{group} ligg {value} poeng frå {versus} ({span}).",
+        "{group} is {value} points from {versus} ({span}).",
+    ),
+    # -- benefit realisation -------------------------------------------------------------
     "benefit_heading": ("Gevinstrealisering", "Gevinstrealisering", "Benefit realisation"),
     "benefit_intro": (
         "Førmåling ({before}) mot oppfølging ({after}), og om målene kommunen har satt, er "

@@ -4,6 +4,7 @@ results, and the national ranking."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -27,6 +28,8 @@ from survey_service.services import snapshots
 from survey_service.services.access import Principal, get_visible
 from survey_service.services.benchmark import compare_surveys
 from survey_service.services.benefit_realisation import benefit_realisation
+from survey_service.services.breakdown_snapshots import STILL_COLLECTING, breakdowns_of
+from survey_service.services.breakdowns import survey_breakdown
 from survey_service.services.charts import dimensions_chart, staircase_chart
 from survey_service.services.comparison_groups import size_class
 from survey_service.services.fieldwork import fieldwork, main_measure
@@ -123,7 +126,7 @@ def survey(survey_id: int) -> Any:
     found = get_visible(db.session, who, survey_id)
     if found is None:
         return not_found()
-    if snapshots.finalise(db.session, found, today=_today()):
+    if snapshots.finalise(db.session, found, min_n=rules().min_n, today=_today()):
         db.session.commit()  # closed since: its final figures are published now
     return render("survey.html", **survey_context(found, who), notice=request.args.get("notice"))
 
@@ -177,6 +180,13 @@ def survey_context(survey: Survey, who: Principal, **extra: Any) -> dict[str, An
             context["benefits"] = present.benefits(
                 benefit_realisation(db.session, survey, r, lang=w.lang), w
             )
+        if "role_group" in breakdowns_of(survey, instrument):
+            # The first read after collection stopped fixes the state the breakdowns are
+            # shown from (services/breakdown_snapshots.py): kept, as the API keeps it.
+            perspective = survey_breakdown(db.session, survey, "role_group", r)
+            db.session.commit()
+            context["perspectives"] = present.perspectives(perspective, w)
+            context["perspectives_waiting"] = perspective["withheld"] == STILL_COLLECTING
         if survey.status == "open" and who.role in OWNERS:
             measure = main_measure(survey).split(":", 1)[1]
             title = next((f["title"] for f in shown if f["key"] == measure), measure)
@@ -220,8 +230,6 @@ def _first_reason(compared: list[dict[str, Any]]) -> str | None:
 
 
 def _today() -> Any:
-    from datetime import UTC, datetime
-
     return datetime.now(UTC).date()
 
 
