@@ -9,12 +9,14 @@ runs axe-core, the WCAG rules engine, in a page (``axe.min.js`` ships inside the
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -125,3 +127,14 @@ def axe_violations(page: Page, *, tags: list[str] = WCAG_21_AA) -> list[dict[str
         tags,
     )
     return found
+
+
+def save_screenshot(page: Page, name: str, folder: Any, *, full_page: bool = False) -> None:
+    """``name``.png into the test's ``folder``, and into ``SURVEY_SCREENSHOTS_DIR`` when set
+    (``SURVEY_SCREENSHOTS_DIR=docs/screenshots`` renews the README's pictures)."""
+    folders = [Path(folder)]
+    if os.environ.get("SURVEY_SCREENSHOTS_DIR"):
+        folders.append(Path(os.environ["SURVEY_SCREENSHOTS_DIR"]))
+    for target in folders:
+        target.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target / f"{name}.png"), full_page=full_page)
