@@ -37,6 +37,14 @@ class BreakdownQuerySchema(Schema):
     )
 
 
+class PartQuerySchema(Schema):
+    confidence_level = ma.fields.Float(
+        load_default=0.95,
+        validate=ma.validate.Range(0.5, 0.999),
+        metadata={"description": "between 0.5 and 0.999"},
+    )
+
+
 class GroupSchema(Schema):
     group = ma.fields.String(metadata={"description": "the group's code (an area: its value)"})
     label = _text
@@ -85,7 +93,9 @@ class BaselineBreakdownSchema(Schema):
 
 class BreakdownSchema(Schema):
     survey = ma.fields.Integer()
-    municipality = ma.fields.String()
+    municipality = ma.fields.String(
+        allow_none=True, metadata={"description": "null for an organiser's survey"}
+    )
     instrument = ma.fields.String()
     instrument_version = ma.fields.String()
     audience = ma.fields.String()
@@ -119,3 +129,39 @@ class BreakdownSchema(Schema):
     groups = ma.fields.List(ma.fields.Nested(GroupSchema))
     gaps = ma.fields.List(ma.fields.Nested(GapSchema))
     baseline = ma.fields.Nested(BaselineBreakdownSchema, allow_none=True)
+
+
+class OrganiserSchema(Schema):
+    kind = ma.fields.String(metadata={"enum": ["network", "ks", "county"]})
+    county = ma.fields.String(allow_none=True, metadata={"description": "a county's number"})
+    name = ma.fields.String()
+
+
+class PartSchema(Schema):
+    survey = ma.fields.Integer()
+    title = ma.fields.String()
+    organiser = ma.fields.Nested(OrganiserSchema)
+    municipality = ma.fields.String()
+    municipality_name = ma.fields.String()
+    instrument = ma.fields.String()
+    instrument_version = ma.fields.String()
+    audience = ma.fields.String()
+    period = ma.fields.String()
+    confidence_level = ma.fields.Float()
+    min_n = ma.fields.Integer()
+    withheld = ma.fields.String(
+        allow_none=True, metadata={**_REASON, "description": "why no part is shown at all"}
+    )
+    snapshot = ma.fields.Nested(
+        SnapshotSchema,
+        allow_none=True,
+        metadata={"description": "the score snapshot of the whole survey the part comes from"},
+    )
+    n = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the municipality's respondents; null withheld"}
+    )
+    suppressed = ma.fields.Boolean()
+    suppression_reason = ma.fields.String(allow_none=True, metadata=_REASON)
+    dimensions = ma.fields.List(ma.fields.Nested(FigureSchema))
+    indices = ma.fields.List(ma.fields.Nested(FigureSchema))
+    method = ma.fields.Dict()
