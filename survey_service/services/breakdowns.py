@@ -304,11 +304,10 @@ def _headline(
 def _name_municipalities(session: Session, groups: Sequence[dict[str, Any]]) -> None:
     """A participating municipality's group is labelled with its name (in every language)."""
     numbers = [group["group"] for group in groups]
-    names = dict(
-        session.execute(
-            select(Municipality.number, Municipality.name).where(Municipality.number.in_(numbers))
-        ).tuples()
+    rows = session.execute(
+        select(Municipality.number, Municipality.name).where(Municipality.number.in_(numbers))
     )
+    names = {number: name for number, name in rows}
     for group in groups:
         name = names.get(group["group"], group["group"])
         group["label"] = {"nb": name, "nn": name, "en": name}

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from survey_service.resources.schemas import ConfidenceIntervalSchema, Schema
 from survey_service.resources.scores.schemas import FigureSchema, SnapshotSchema
+from survey_service.resources.surveys.schemas import OrganiserSchema
 from survey_service.services.breakdown_groups import BREAKDOWNS
 
 _text = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
@@ -129,12 +130,6 @@ class BreakdownSchema(Schema):
     groups = ma.fields.List(ma.fields.Nested(GroupSchema))
     gaps = ma.fields.List(ma.fields.Nested(GapSchema))
     baseline = ma.fields.Nested(BaselineBreakdownSchema, allow_none=True)
-
-
-class OrganiserSchema(Schema):
-    kind = ma.fields.String(metadata={"enum": ["network", "ks", "county"]})
-    county = ma.fields.String(allow_none=True, metadata={"description": "a county's number"})
-    name = ma.fields.String()
 
 
 class PartSchema(Schema):
