@@ -136,11 +136,12 @@ def build_form(
             [_attribute_field(a, respondent, texts, q["labels"]) for a in q["respondent"]],
         )
         # Asked first when a question depends on who the respondent is (its enableWhen names
-        # an attribute), so the hint points back, not forward; otherwise last, as usual.
+        # an attribute), so the hint points back, not forward, and in an organiser's survey,
+        # where the municipality comes first; otherwise last, as usual.
         depends = any(
             "respondent" in c for item in items.values() for c in item.get("enableWhen") or ()
         )
-        if depends:
+        if depends or survey.is_organised:
             sections.insert(0, about)
         else:
             sections.append(about)
