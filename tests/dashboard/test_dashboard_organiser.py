@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import bearer, submit
-
 from .conftest import page_of, text_of
+from helpers import bearer, submit
 
 #: Bergen 10 (the survey's first two snapshots), then Oslo 7 and Utsira 3: Utsira's three
 #: are withheld, and so is Oslo (whose last two and Utsira's three made the last snapshot).
