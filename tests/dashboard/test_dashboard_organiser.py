@@ -93,9 +93,7 @@ def test_each_municipality_sees_its_own_part_or_why_not(
     assert "Saman om ein betre kommune" in text_of(whole)
 
 
-def test_a_municipality_that_did_not_take_part_does_not_see_it(
-    make_key, signed_in, gathering
-):
+def test_a_municipality_that_did_not_take_part_does_not_see_it(make_key, signed_in, gathering):
     browser = signed_in(make_key("municipality", "5001"))
     page = browser.get("/dashboard/municipalities/5001")
     assert part_card(page, gathering) is None
