@@ -85,7 +85,10 @@ def participating_surveys(principal: Principal, municipality: str) -> Select[Sur
 def get_participating(
     session: Session, principal: Principal, survey_id: int, municipality: str
 ) -> Survey | None:
-    """The survey of :func:`participating_surveys` with this id, else None."""
+    """The survey of :func:`participating_surveys` with this id, else None (without asking
+    the database when ``municipality`` cannot be a kommunenummer)."""
+    if len(municipality) != 4 or not municipality.isdigit():
+        return None
     return session.scalar(
         participating_surveys(principal, municipality).where(Survey.id == survey_id)
     )
