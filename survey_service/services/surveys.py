@@ -113,6 +113,7 @@ def create_survey(
         instrument_version=version,
         audience=data["audience"],
         title=data["title"],
+        titles=dict(data.get("titles") or {}),
         access=data.get("access") or "open",
         default_language=language,
         status="draft",
@@ -207,6 +208,7 @@ def update_survey(
     problems.raise_any("The change is not valid.")
     for name in (
         "title",
+        "titles",
         "opens_at",
         "closes_at",
         "population_size",
@@ -373,3 +375,12 @@ def _check_margins(
                     "population_margins",
                     f"{name!r}: the count for {category!r} must be a whole number >= 0.",
                 )
+
+
+def title_in(survey: Survey, lang: str) -> tuple[str, str]:
+    """The survey's title in ``lang`` and the language it is written in: ``lang`` when the
+    survey has a title in it, else ``title`` in the survey's default language."""
+    titles = survey.titles or {}
+    if titles.get(lang):
+        return str(titles[lang]), lang
+    return survey.title, survey.default_language

@@ -21,7 +21,7 @@ from survey_service.resources.public.schemas import (
 from survey_service.services import submission
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import find_by_public_id
+from survey_service.services.surveys import find_by_public_id, title_in
 from survey_service.throttle import check_client, check_survey, count_accepted
 
 blp = Blueprint(
@@ -42,9 +42,11 @@ def find_public(public_id: str) -> Survey:
 def questionnaire(survey: Survey, lang: str | None) -> dict[str, Any]:
     language = lang or survey.default_language
     instrument = as_instrument(survey.instrument_version)
+    title, title_language = title_in(survey, language)
     return {
         "public_id": survey.public_id,
-        "title": survey.title,
+        "title": title,
+        "title_language": title_language,
         "municipality": survey.municipality_number,
         "municipality_name": survey.municipality.name,
         "language": language,

@@ -79,7 +79,12 @@ class PublicQuerySchema(Schema):
 
 class PublicSurveySchema(Schema):
     public_id = ma.fields.String()
-    title = ma.fields.String()
+    title = ma.fields.String(
+        metadata={"description": "in `language` if the survey has it, else in `title_language`"}
+    )
+    title_language = ma.fields.String(
+        metadata={"description": "the language `title` is written in (mark it with lang=)"}
+    )
     municipality = ma.fields.String()
     municipality_name = ma.fields.String()
     language = ma.fields.String()
