@@ -241,12 +241,18 @@ def update_survey(
 
 
 def links(survey: Survey, public_url: str) -> dict[str, str]:
+    """The form's address, the snippet a web editor pastes, and the public API's address.
+
+    The snippet has no style attribute: a host page's Content-Security-Policy with
+    ``style-src 'self'`` would drop it (and the frame would be 300 px wide). The width and
+    height attributes size the frame without script; embed.js then sets its width, border
+    and height through the CSSOM, which such a policy allows."""
     base = public_url.rstrip("/")
     form = f"{base}/s/{survey.public_id}"
     title = escape(survey.title, quote=True)
     embed = (
         f'<iframe src="{form}?embed=1" title="{title}" data-survey-frame="{survey.public_id}" '
-        'style="width:100%;min-height:480px;border:0" loading="lazy"></iframe>'
+        'width="100%" height="900" loading="lazy"></iframe>'
         f'<script src="{base}/embed.js" data-survey="{survey.public_id}" async></script>'
     )
     api = f"{base}/api/v1/public/surveys/{survey.public_id}"
