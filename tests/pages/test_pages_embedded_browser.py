@@ -176,9 +176,13 @@ def test_a_refused_submit_shows_the_error_summary_focused(app, client, admin):
 def test_a_successful_submit_shows_the_thank_you_page_with_the_receipt(app, client, admin):
     with embedded(app, client, admin) as e:
         e.page.evaluate(
-            """() => { window.completed = [];
+            """() => { window.completed = []; window.messages = [];
+                const frame = document.querySelector('iframe[data-survey-frame]');
                 document.addEventListener('survey:completed',
-                    ev => window.completed.push(ev.detail.survey)); }"""
+                    ev => window.completed.push(['document', ev.detail.survey]));
+                frame.addEventListener('survey:completed',
+                    ev => window.completed.push(['iframe', ev.detail.survey]));
+                window.addEventListener('message', ev => window.messages.push(ev.data)); }"""
         )
         answer_everything_but_the_role(e.frame)
         e.frame.check("#r-role-5")
@@ -189,7 +193,17 @@ def test_a_successful_submit_shows_the_thank_you_page_with_the_receipt(app, clie
         thanks = e.assert_in_view("#thanks-title")
         e.assert_in_view(".receipt-code")
         assert e.focused_in_frame() == "thanks-title"
-        assert e.page.evaluate("() => window.completed") == [e.survey["public_id"]]
+        public_id = e.survey["public_id"]
+        assert e.page.evaluate("() => window.completed") == [
+            ["iframe", public_id],
+            ["document", public_id],
+        ]
+        # The frame tells the host what it shows and where, never an answer or the receipt.
+        messages = e.page.evaluate("() => window.messages")
+        assert {m["type"] for m in messages} >= {"survey:resize", "survey:show"}
+        assert all(m["survey"] == public_id for m in messages)
+        assert all(set(m) <= {"type", "survey", "height", "top", "focus"} for m in messages)
+        assert receipt not in str(messages)
         assert axe_violations(e.frame) == []
         print(f"submit button: {before['top']:.0f} px; thank-you page: {thanks['top']:.0f} px")
         assert count_responses(app) == 1
