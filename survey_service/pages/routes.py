@@ -12,6 +12,12 @@ with a used one 409 - said before the respondent spends time on answers that can
 stored. Every such page is in the language
 of the form.
 
+The language switch of the form posts it (``switch_language``): the same form comes back in
+the other language with the answers given so far, checked and stored nothing. A form sent
+twice (Back, then Send; ``static/form.js`` keeps its submission id in the tab's history
+entry) gets the first receipt again and is stored once. Withdrawal asks for a confirmation
+before it deletes.
+
 Privacy: no cookies (the blueprint strips any ``Set-Cookie``), nothing about the browser is
 stored or logged, nothing is loaded from elsewhere, and a strict Content-Security-Policy
 whose ``frame-ancestors`` are exactly the survey's embed origins.

@@ -260,3 +260,25 @@ def test_an_origin_the_survey_does_not_allow_gets_no_form(app, client, admin):
             "() => document.querySelector('iframe[data-survey-frame]').style.height"
         )
         assert height == ""  # no message came from a form
+
+
+def test_the_language_switch_keeps_the_answers_and_enter_still_sends(app, client, admin):
+    with embedded(app, client, admin, instrument="omdommetrappen", audience="citizens") as e:
+        frame = e.frame
+        frame.locator("fieldset.question input[type=radio]").first.check()
+        frame.fill("#r-area-input", "Årstad")
+        frame.get_by_role("button", name="Nynorsk").click()
+        e.settle()
+        frame = e.frame
+        assert frame.evaluate("() => document.documentElement.lang") == "nn"
+        assert frame.locator("fieldset.question input[type=radio]").first.is_checked()
+        assert frame.input_value("#r-area-input") == "Årstad"
+        assert axe_violations(frame) == []
+
+        # Enter in a field sends the form (the hidden first submit button), in Nynorsk.
+        frame.press("#r-area-input", "Enter")
+        e.settle()
+        assert e.frame.locator("#thanks-title").text_content() == "Takk for svaret ditt!"
+        assert e.frame.evaluate("() => document.documentElement.lang") == "nn"
+        e.assert_in_view("#thanks-title")
+        assert count_responses(app) == 1
