@@ -282,3 +282,26 @@ def test_the_language_switch_keeps_the_answers_and_enter_still_sends(app, client
         assert e.frame.evaluate("() => document.documentElement.lang") == "nn"
         e.assert_in_view("#thanks-title")
         assert count_responses(app) == 1
+
+
+def test_without_javascript_an_error_link_shows_the_whole_question(app, client, admin):
+    """On the form's own page, scripts off: the link goes to the question's fieldset, which
+    is shown from its legend and takes focus (Tab then reaches its answers)."""
+    survey = open_survey(client, admin, instrument="partssamarbeid", audience="employees")
+    with serve_app(app) as base, playwright_chromium() as browser:
+        context = browser.new_context(java_script_enabled=False, viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(f"{base}/s/{survey['public_id']}?lang=en")
+        answer_everything_but_the_role(page)  # evaluate runs even with the page's scripts off
+        page.locator("#survey-form .actions button").click()
+        assert page.evaluate("() => document.activeElement.id") == "error-summary"  # autofocus
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.locator("#error-summary a[href='#r-role']").click()
+        legend = page.evaluate(
+            "() => document.querySelector('#r-role legend').getBoundingClientRect().top"
+        )
+        assert 0 <= legend < VIEWPORT["height"] / 2, legend
+        assert page.evaluate("() => document.activeElement.id") == "r-role"
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "r-role-0"
+        context.close()
