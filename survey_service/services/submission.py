@@ -194,30 +194,29 @@ def withdrawable(session: Session, code: str) -> bool:
     """Whether the receipt's answers can be withdrawn now (asked before the respondent
     confirms): False when no response has this receipt, ``WithdrawalClosed`` when its survey
     has stopped collecting. Changes nothing."""
-    response = _by_receipt(session, code)
+    return _withdrawable_response(session, code) is not None
+
+
+def _withdrawable_response(session: Session, code: str) -> Response | None:
+    response = session.scalar(
+        select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
+    )
     if response is None:
-        return False
+        return None
     survey = session.get(Survey, response.survey_id)
     assert survey is not None
     if not accepting_responses(survey):
         raise WithdrawalClosed(WITHDRAWAL_CLOSED)
-    return True
-
-
-def _by_receipt(session: Session, code: str) -> Response | None:
-    return session.scalar(
-        select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
-    )
+    return response
 
 
 def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
     """Delete the response behind a receipt and take it out of the aggregates (and, once
     ``min_n`` changes have gathered, out of the published snapshot). Only while the survey
     collects: then its final figures hold the answers for good (``WithdrawalClosed``)."""
-    if not withdrawable(session, code):
+    response = _withdrawable_response(session, code)
+    if response is None:
         return False
-    response = _by_receipt(session, code)
-    assert response is not None
     survey = session.get(Survey, response.survey_id)
     assert survey is not None
     instrument = as_instrument(survey.instrument_version)

@@ -152,3 +152,28 @@ def test_the_embed_snippet_needs_no_inline_style(client, admin):
     assert "style=" not in snippet
     assert 'width="100%"' in snippet and 'height="900"' in snippet
     assert f'src="http://survey.test/s/{survey["public_id"]}?embed=1"' in snippet
+
+
+def test_withdrawal_is_confirmed_first_and_refused_once_the_survey_has_closed(
+    app, client, admin, dom
+):
+    survey = open_survey(client, admin)
+    url = f"/s/{survey['public_id']}"
+    data = hidden_fields(dom(client.get(url)))
+    data.update({f"a.{k}": str(v) for k, v in answers_for("omdommetrappen", 4).items()})
+    code = dom(client.post(url, data=data)).find(class_="receipt-code").text
+    asked = dom(client.post("/s/withdraw?lang=en", data={"receipt": code, "lang": "en"}))
+    confirm = hidden_fields(asked)
+    assert confirm["confirm"] == "1" and count_responses(app) == 1
+
+    # Closed between the two steps: the final figures hold the answers, nothing is deleted.
+    closed = client.patch(
+        f"/api/v1/surveys/{survey['id']}", json={"status": "closed"}, headers=bearer(admin)
+    )
+    assert closed.status_code == 200
+    response = client.post("/s/withdraw?lang=en", data=confirm)
+    assert response.status_code == 409
+    assert "can no longer be withdrawn" in dom(response).by_id("receipt-error").text
+    first_step = client.post("/s/withdraw?lang=en", data={"receipt": code, "lang": "en"})
+    assert first_step.status_code == 409
+    assert count_responses(app) == 1
