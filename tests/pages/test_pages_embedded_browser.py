@@ -25,6 +25,7 @@ from browser import axe_violations, playwright_chromium, serve_app, serve_host_p
 from helpers import count_responses, open_survey
 
 VIEWPORT = {"width": 1000, "height": 800}
+PHONE = {"width": 360, "height": 640}
 ABOVE, BELOW = 10_000, 3_000  # px of the host's own content around the frame
 
 
@@ -118,7 +119,14 @@ class _Survey:
 
 @contextmanager
 def embedded(
-    app, client, admin, *, csp: bool = True, allowed: bool = True, **survey: Any
+    app,
+    client,
+    admin,
+    *,
+    csp: bool = True,
+    allowed: bool = True,
+    viewport: dict[str, int] = VIEWPORT,
+    **survey: Any,
 ) -> Iterator[Embedded]:
     with serve_app(app) as base, serve_host_page() as host:
         host_origin = f"http://localhost:{host.port}"
@@ -128,7 +136,7 @@ def embedded(
         snippet = links(_Survey(created), base)["embed_html"]
         host.html = host_html(snippet, csp=strict_csp(base) if csp else None)
         with playwright_chromium() as browser:
-            page = browser.new_page(viewport=VIEWPORT)
+            page = browser.new_page(viewport=viewport)
             page.goto(f"{host_origin}/")
             # The respondent scrolls down to the form ("lazy" frames load when near the view).
             page.locator("iframe[data-survey-frame]").scroll_into_view_if_needed()
@@ -173,8 +181,11 @@ def test_a_refused_submit_shows_the_error_summary_focused(app, client, admin):
         assert count_responses(app) == 0
 
 
-def test_a_successful_submit_shows_the_thank_you_page_with_the_receipt(app, client, admin):
-    with embedded(app, client, admin) as e:
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_a_successful_submit_shows_the_thank_you_page_with_the_receipt(
+    app, client, admin, viewport
+):
+    with embedded(app, client, admin, viewport=viewport) as e:
         e.page.evaluate(
             """() => { window.completed = []; window.messages = [];
                 const frame = document.querySelector('iframe[data-survey-frame]');
