@@ -75,7 +75,9 @@ class Survey(Base):
         ForeignKey("instrument_version.id", ondelete="RESTRICT"), index=True
     )
     audience: Mapped[str] = mapped_column(String(32))
+    # In the default language; ``titles`` holds it in other languages (language -> title).
     title: Mapped[str] = mapped_column(String(200))
+    titles: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     access: Mapped[str] = mapped_column(String(16), default=AccessKind.OPEN.value)
     default_language: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT.value, index=True)

@@ -12,6 +12,12 @@ with a used one 409 - said before the respondent spends time on answers that can
 stored. Every such page is in the language
 of the form.
 
+The language switch of the form posts it (``switch_language``): the same form comes back in
+the other language with the answers given so far, checked and stored nothing. A form sent
+twice (Back, then Send; ``static/form.js`` keeps its submission id in the tab's history
+entry) gets the first receipt again and is stored once. Withdrawal asks for a confirmation
+before it deletes.
+
 Privacy: no cookies (the blueprint strips any ``Set-Cookie``), nothing about the browser is
 stored or logged, nothing is loaded from elsewhere, and a strict Content-Security-Policy
 whose ``frame-ancestors`` are exactly the survey's embed origins.
@@ -63,7 +69,7 @@ from survey_service.services.errors import (
     WithdrawalClosed,
 )
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import find_by_public_id
+from survey_service.services.surveys import find_by_public_id, title_in
 from survey_service.throttle import (
     client_wait,
     count_accepted,
@@ -73,6 +79,9 @@ from survey_service.throttle import (
 )
 
 log = logging.getLogger(__name__)
+
+#: The form's language buttons post the answers with this field, naming the language wanted.
+SWITCH_LANGUAGE = "switch_language"
 
 bp = Blueprint(
     "pages",
@@ -162,14 +171,27 @@ def submit_form(public_id: str) -> Any:
     token = posted.get("token") or None
     g.frame_ancestors = survey.embed_origins
     submission_id = _submission_id(posted.get("submission_id"))
+    instrument = as_instrument(survey.instrument_version)
+    answers = read_answers(posted, instrument, survey.audience)
+    respondent = read_respondent(posted, asked_on_form(survey, instrument))
+
+    switch_to = posted.get(SWITCH_LANGUAGE)
+    if switch_to in LANGUAGES:
+        # The language switch of the form: the same form in another language, with every
+        # answer given so far (nothing stored, nothing checked yet).
+        page = _form_page(
+            survey,
+            str(switch_to),
+            token=token,
+            submission_id=submission_id,
+            answers=answers,
+            respondent=respondent,
+        )
+        return page, 200
 
     wait = survey_wait(survey.public_id)  # the same ceiling as the JSON API's
     if wait > 0:
         return _busy_page(survey, wait)
-
-    instrument = as_instrument(survey.instrument_version)
-    answers = read_answers(posted, instrument, survey.audience)
-    respondent = read_respondent(posted, asked_on_form(survey, instrument))
 
     def refused(errors: Mapping[str, Any]) -> tuple[str, int]:
         """The form again, with the answers given and the problems marked."""
@@ -302,8 +324,16 @@ def _count_opened(survey: Survey) -> None:
 
 def _common(survey: Survey | None, lang: str) -> dict[str, Any]:
     embed = request.args.get("embed") == "1"
+    title, title_lang = title_in(survey, lang) if survey is not None else (None, lang)
     return {
         "lang": lang,
+        # The survey's title in the page's language, else in the one it has (marked with
+        # lang= on the element, so a screen reader reads it in that language).
+        "survey_title": title,
+        "survey_title_lang": title_lang,
+        # A page that answers a submission: static/frame.js brings it into view and moves
+        # focus to its message when the form is embedded.
+        "after_submit": request.method == "POST",
         "t": texts_for(lang),
         "embed": embed,
         "survey": survey,
@@ -365,6 +395,8 @@ def _form_page(
         no_answers="answers" in errors,
         unplaced_errors=bool(set(errors) - placed - {"answers"}),
         language_links=_language_links(lang, "pages.form", public_id=survey.public_id, token=token),
+        # The switch posts the form, so that the answers given so far come along.
+        language_field=SWITCH_LANGUAGE,
         action=url_for("pages.submit_form", public_id=survey.public_id, **_query()),
         submission_id=submission_id,
         token=token,
@@ -422,39 +454,51 @@ def _database_fault(error: SQLAlchemyError) -> Any:
 
 @bp.route("/s/withdraw", methods=["GET", "POST"])
 def withdraw() -> Any:
+    """Two steps: the receipt code (checked, nothing changed), then a confirmation that
+    deletes. The code is read as typed by hand: any case, with or without spaces and hyphens,
+    0/1/8 for O/I/B (``submission.normalise_receipt``)."""
     lang = language_or_default(request.values.get("lang"))
     context = _common(None, lang)
     t = context["t"]
-    code, error, done, status = "", None, False, 200
+    code, error, step, status, found = "", None, "enter", 200, False
     busy = _client_busy(None) if request.method == "POST" else None
     if busy is not None:
         return busy
     if request.method == "POST":
-        code = (request.form.get("receipt") or "").strip()[:64]
-        if not code:
-            error, status = t["withdraw_empty"], 422
-        else:
-            try:
+        typed = (request.form.get("receipt") or "").strip()[:64]
+        code = submission.normalise_receipt(typed) or typed
+        confirmed = request.form.get("confirm") == "1"
+        try:
+            if not code:
+                error, status = t["withdraw_empty"], 422
+            elif not confirmed:
+                found = submission.withdrawable(db.session, code)
+                step = "confirm" if found else "enter"
+            else:
                 found = submission.withdraw(
                     db.session, code, min_n=current_app.config["SURVEY_MIN_N"]
                 )
-            except WithdrawalClosed:
-                found = None
-            if found:
-                db.session.commit()
-                done, code = True, ""
-            else:
-                db.session.rollback()
-                error, status = (
-                    (t["withdraw_closed"], 409) if found is None else (t["withdraw_not_found"], 404)
-                )
+                step = "done" if found else "enter"
+        except WithdrawalClosed:
+            error, status = t["withdraw_closed"], 409
+        else:
+            if code and not found:
+                error, status = t["withdraw_not_found"], 404
+        if step == "done":
+            db.session.commit()
+            code = ""
+        else:
+            db.session.rollback()
+        if error is not None:
+            code = typed
     page = render_template(
         "survey_withdraw.html",
         **context,
         code=code,
         error=error,
-        done=done,
+        step=step,
         action=url_for("pages.withdraw", **_query(lang)),
+        start_url=url_for("pages.withdraw", **_query(lang)),
         language_links=_language_links(lang, "pages.withdraw"),
     )
     return page, status

@@ -128,9 +128,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your answers have been saved.",
     },
     "thanks_again": {
-        "nb": "Vi hadde allerede tatt imot disse svarene. De er lagret bare én gang.",
-        "nn": "Vi hadde alt teke imot desse svara. Dei er lagra berre éin gong.",
-        "en": "We had already received these answers. They are stored only once.",
+        "nb": (
+            "Vi hadde allerede tatt imot svarene fra dette skjemaet. De er lagret bare én "
+            "gang, slik de var første gang du sendte dem."
+        ),
+        "nn": (
+            "Vi hadde alt teke imot svara frå dette skjemaet. Dei er lagra berre éin gong, "
+            "slik dei var første gong du sende dei."
+        ),
+        "en": (
+            "We had already received the answers from this form. They are stored only once, "
+            "as they were when you first sent them."
+        ),
     },
     "receipt_code": {"nb": "Kvitteringskode", "nn": "Kvitteringskode", "en": "Receipt code"},
     "receipt_explain": {
@@ -181,14 +190,42 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "withdraw_hint": {
-        "nb": "For eksempel ABCD-EFGH-IJKL-MNOP.",
-        "nn": "Til dømes ABCD-EFGH-IJKL-MNOP.",
-        "en": "For example ABCD-EFGH-IJKL-MNOP.",
+        "nb": "For eksempel ABCD-EFGH-IJKL-MNOP. Store eller små bokstaver og bindestreker "
+        "spiller ingen rolle.",
+        "nn": "Til dømes ABCD-EFGH-IJKL-MNOP. Store eller små bokstavar og bindestrekar "
+        "spelar inga rolle.",
+        "en": "For example ABCD-EFGH-IJKL-MNOP. Capital or small letters and hyphens do not "
+        "matter.",
     },
-    "withdraw_button": {
-        "nb": "Trekk tilbake svarene mine",
-        "nn": "Trekk tilbake svara mine",
-        "en": "Withdraw my answers",
+    "withdraw_next": {"nb": "Gå videre", "nn": "Gå vidare", "en": "Continue"},
+    "withdraw_confirm_title": {
+        "nb": "Vil du trekke tilbake svarene dine?",
+        "nn": "Vil du trekkje tilbake svara dine?",
+        "en": "Do you want to withdraw your answers?",
+    },
+    "withdraw_confirm_text": {
+        "nb": (
+            "Vi fant svarene med denne kvitteringskoden. Trekker du dem tilbake, slettes de og "
+            "tas ut av alle resultater. Det kan ikke angres."
+        ),
+        "nn": (
+            "Vi fann svara med denne kvitteringskoden. Trekkjer du dei tilbake, blir dei "
+            "sletta og tekne ut av alle resultat. Det kan ikkje angrast."
+        ),
+        "en": (
+            "We found the answers with this receipt code. If you withdraw them, they are "
+            "deleted and taken out of every result. This cannot be undone."
+        ),
+    },
+    "withdraw_confirm_button": {
+        "nb": "Ja, trekk tilbake svarene mine",
+        "nn": "Ja, trekk tilbake svara mine",
+        "en": "Yes, withdraw my answers",
+    },
+    "withdraw_cancel": {
+        "nb": "Nei, behold svarene",
+        "nn": "Nei, behald svara",
+        "en": "No, keep my answers",
     },
     "withdraw_done": {
         "nb": "Svarene dine er trukket tilbake",

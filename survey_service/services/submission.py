@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import (
+    PREFER_NOT_TO_SAY,
     AnswerError,
     Instrument,
     score_response,
@@ -64,8 +66,16 @@ def receipt_code(secret: str, survey: Survey, submission_id: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
+#: Characters a receipt cannot hold (base32 has no 0, 1 or 8) read as the letters they are
+#: mistaken for when a code is copied by hand.
+_CONFUSABLE = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
 def normalise_receipt(code: str) -> str:
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    """A receipt as typed -> as issued: any case, spaces, hyphens or none, full-width
+    characters, and 0/1/8 for O/I/B."""
+    folded = unicodedata.normalize("NFKC", code).upper().translate(_CONFUSABLE)
+    cleaned = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
@@ -173,8 +183,10 @@ def _validated(
             errors.setdefault(problem.path, []).append(problem.message)
     if errors:
         raise AnswersInvalid("Some answers are not valid.", errors)
-    if not answers:
-        # An empty questionnaire would count as a respondent and say nothing.
+    if not answers and all(value == PREFER_NOT_TO_SAY for value in attributes.values()):
+        # An empty questionnaire would count as a respondent and say nothing. Answering only
+        # the required questions is enough, though, also when they ask who one is (the role
+        # in a cooperation survey): the form promises that the others may be skipped.
         raise AnswersInvalid(
             "Some answers are not valid.",
             {"answers": ["Answer at least one question before sending."]},
@@ -190,19 +202,35 @@ WITHDRAWAL_CLOSED = (
 )
 
 
-def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
-    """Delete the response behind a receipt and take it out of the aggregates (and, once
-    ``min_n`` changes have gathered, out of the published snapshot). Only while the survey
-    collects: then its final figures hold the answers for good (``WithdrawalClosed``)."""
+def withdrawable(session: Session, code: str) -> bool:
+    """Whether the receipt's answers can be withdrawn now (asked before the respondent
+    confirms): False when no response has this receipt, ``WithdrawalClosed`` when its survey
+    has stopped collecting. Changes nothing."""
+    return _withdrawable_response(session, code) is not None
+
+
+def _withdrawable_response(session: Session, code: str) -> Response | None:
     response = session.scalar(
         select(Response).where(Response.receipt_hash == sha256(normalise_receipt(code)))
     )
     if response is None:
-        return False
+        return None
     survey = session.get(Survey, response.survey_id)
     assert survey is not None
     if not accepting_responses(survey):
         raise WithdrawalClosed(WITHDRAWAL_CLOSED)
+    return response
+
+
+def withdraw(session: Session, code: str, *, min_n: int, today: date | None = None) -> bool:
+    """Delete the response behind a receipt and take it out of the aggregates (and, once
+    ``min_n`` changes have gathered, out of the published snapshot). Only while the survey
+    collects: then its final figures hold the answers for good (``WithdrawalClosed``)."""
+    response = _withdrawable_response(session, code)
+    if response is None:
+        return False
+    survey = session.get(Survey, response.survey_id)
+    assert survey is not None
     instrument = as_instrument(survey.instrument_version)
     scores = score_response(instrument, response.answers)
     score_store.fold(

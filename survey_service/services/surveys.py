@@ -140,6 +140,7 @@ def create_survey(
         instrument_version=version,
         audience=data["audience"],
         title=data["title"],
+        titles=dict(data.get("titles") or {}),
         access=data.get("access") or "open",
         default_language=language,
         status="draft",
@@ -275,6 +276,7 @@ def update_survey(
     problems.raise_any("The change is not valid.")
     for name in (
         "title",
+        "titles",
         "opens_at",
         "closes_at",
         "population_size",
@@ -326,12 +328,18 @@ def _check_new_participants(
 
 
 def links(survey: Survey, public_url: str) -> dict[str, str]:
+    """The form's address, the snippet a web editor pastes, and the public API's address.
+
+    The snippet has no style attribute: a host page's Content-Security-Policy with
+    ``style-src 'self'`` would drop it (and the frame would be 300 px wide). The width and
+    height attributes size the frame without script; embed.js then sets its width, border
+    and height through the CSSOM, which such a policy allows."""
     base = public_url.rstrip("/")
     form = f"{base}/s/{survey.public_id}"
     title = escape(survey.title, quote=True)
     embed = (
         f'<iframe src="{form}?embed=1" title="{title}" data-survey-frame="{survey.public_id}" '
-        'style="width:100%;min-height:480px;border:0" loading="lazy"></iframe>'
+        'width="100%" height="900" loading="lazy"></iframe>'
         f'<script src="{base}/embed.js" data-survey="{survey.public_id}" async></script>'
     )
     api = f"{base}/api/v1/public/surveys/{survey.public_id}"
@@ -469,3 +477,12 @@ def _check_margins(
                     "population_margins",
                     f"{name!r}: the count for {category!r} must be a whole number >= 0.",
                 )
+
+
+def title_in(survey: Survey, lang: str) -> tuple[str, str]:
+    """The survey's title in ``lang`` and the language it is written in: ``lang`` when the
+    survey has a title in it, else ``title`` in the survey's default language."""
+    titles = survey.titles or {}
+    if titles.get(lang):
+        return str(titles[lang]), lang
+    return survey.title, survey.default_language

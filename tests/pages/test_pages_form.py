@@ -73,12 +73,16 @@ def test_form_in_each_language(client, admin, dom, lang):
     questions = len(items) + len(expected["respondent"])
     assert f"{total} {overview} {questions}" in page.find(class_="note").text
 
-    # The language switch keeps embedding and marks the current language.
-    links = page.find("nav", class_="language-switch").find_all("a")
-    assert [a.get("hreflang") for a in links] == ["nb", "nn", "en"]
-    for a in links:
-        assert f"lang={a.get('hreflang')}" in a.get("href") and "embed=1" in a.get("href")
-    assert [a.get("hreflang") for a in links if a.get("aria-current")] == [lang]
+    # The language switch posts the form (so the answers come along; the form's action keeps
+    # embedding) and marks the current language; Enter in a field still sends the form.
+    switch = page.find("nav", class_="language-switch")
+    buttons = switch.find_all("button")
+    assert [b.get("value") for b in buttons] == [c for c in ("nb", "nn", "en") if c != lang]
+    assert {(b.get("form"), b.get("name")) for b in buttons} == {("survey-form", "switch_language")}
+    assert switch.find(aria_current="true").get("lang") == lang
+    assert "embed=1" in page.find("form", id="survey-form").get("action")
+    default = page.find("button", form="survey-form")
+    assert "hidden" in default.attrs and default.get("name") is None
 
 
 def test_required_items_are_marked_in_text(client, admin, dom):
@@ -169,8 +173,11 @@ def test_invalid_answers_are_refused_and_kept(app, client, admin, dom):
     assert again.find("html").get("lang") == "nn"
     summary = again.find(class_="error-summary")
     assert summary.get("role") == "alert"
-    hrefs = [a.get("href") for a in summary.find_all("a")]
-    assert "#r-role-0" in hrefs and "#q-fm_1-0" in hrefs
+    # Each link shows the whole question (its fieldset, focusable for the link), and names
+    # the answer that a script focuses.
+    links = {a.get("href"): a.get("data-first-input") for a in summary.find_all("a")}
+    assert links["#r-role"] == "r-role-0" and links["#q-fm_1"] == "q-fm_1-0"
+    assert again.by_id("q-fm_1").get("tabindex") == "-1"
     role = again.by_id("r-role")
     assert again.by_id("r-role-error").text == "Feil: Du må svare på dette spørsmålet."
     assert "r-role-error" in role.get("aria-describedby")
@@ -266,11 +273,35 @@ def test_withdraw_page(app, client, admin, dom):
     assert wrong.status_code == 404
     assert "Vi fann ingen svar" in dom(wrong).by_id("receipt-error").text
 
-    done = client.post("/s/withdraw?lang=nn", data={"receipt": code.lower(), "lang": "nn"})
+    # The code as copied by hand: small letters, spaces for hyphens, 0/1/8 for O/I/B.
+    typed = code.lower().replace("-", " ").replace("o", "0").replace("i", "1").replace("b", "8")
+    asked = client.post("/s/withdraw?lang=nn", data={"receipt": typed, "lang": "nn"})
+    # First a confirmation, which deletes nothing yet
+    assert asked.status_code == 200
+    confirm = dom(asked)
+    assert confirm.find("h1").text == "Vil du trekkje tilbake svara dine?"
+    assert confirm.by_id("confirm-code").text == code
+    assert confirm.find("input", name="receipt").get("value") == code
+    assert confirm.find("a", class_="cancel").text == "Nei, behald svara"
+    assert count_responses(app) == 1
+
+    fields = {i.get("name"): i.get("value") for i in confirm.find_all("input", type="hidden")}
+    done = client.post("/s/withdraw?lang=nn", data=fields)
     assert done.status_code == 200
     assert_no_cookie(done)
     assert dom(done).find("h1").text == "Svara dine er trekte tilbake"
     assert count_responses(app) == 0
+    # Confirming again (a reload of the confirmation) finds nothing more to delete.
+    again = client.post("/s/withdraw?lang=nn", data=fields)
+    assert again.status_code == 404
+
+
+def test_a_receipt_is_read_as_typed_by_hand():
+    from survey_service.services.submission import normalise_receipt
+
+    assert normalise_receipt("abcd efgh ijkl mnop") == "ABCD-EFGH-IJKL-MNOP"
+    assert normalise_receipt(" 0l1B-8ZZ2 ") == "OLIB-BZZ2"
+    assert normalise_receipt("ＡＢＣＤ—ＥＦＧＨ") == "ABCD-EFGH"  # full-width, an em dash
 
 
 def test_closed_and_draft_surveys(client, admin, dom):

@@ -13,6 +13,8 @@ from survey_service.pages.texts import TEXTS
 from browser import axe_violations, playwright_chromium, save_screenshot, serve_app
 from helpers import count_responses, open_survey
 
+#: The button that sends the answers.
+SEND = ".actions button[type=submit]"
 #: The largest number of key presses a keyboard user needs for the longest form here.
 MAX_KEYS = 400
 
@@ -52,6 +54,7 @@ def test_completed_with_the_keyboard_alone_in_nynorsk(browser_app, client, admin
             focused = page.evaluate(
                 """() => { const e = document.activeElement;
                            return {tag: e.tagName, type: e.type || "", name: e.name || "",
+                                   sends: !!e.closest(".actions"),
                                    visible: e.getBoundingClientRect().bottom > 0
                                             && e.getBoundingClientRect().top < innerHeight}; }"""
             )
@@ -61,7 +64,8 @@ def test_completed_with_the_keyboard_alone_in_nynorsk(browser_app, client, admin
                 # Arrow keys move within a group of radios and check the one they land on.
                 page.keyboard.press("ArrowRight")
                 chosen.add(focused["name"])
-            elif focused["tag"] == "BUTTON" and focused["type"] == "submit":
+            elif focused["tag"] == "BUTTON" and focused["sends"]:
+                # (The language switch's buttons send the form too, to another language.)
                 page.keyboard.press("Enter")
                 break
         else:
@@ -84,7 +88,7 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         _no_sideways_scroll(page)
         save_screenshot(page, "form-phone-nb", tmp_path)
 
-        page.tap("button[type=submit]")
+        page.tap(SEND)
         page.wait_for_selector(".error-summary")
         _no_sideways_scroll(page)
         _in_view(page, ".error-summary")
@@ -96,7 +100,7 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         for group in page.query_selector_all("fieldset.question .options"):
             labels = group.query_selector_all("label")
             labels[len(labels) // 2].tap()
-        page.tap("button[type=submit]")
+        page.tap(SEND)
         page.wait_for_selector(".receipt-code")
         _no_sideways_scroll(page)
         assert page.inner_text("h1") == TEXTS["thanks_title"]["nb"]
@@ -113,13 +117,13 @@ def test_axe_finds_no_violation_on_the_form(browser_app, client, admin, tmp_path
         assert axe_violations(page) == [], "the form"
         save_screenshot(page, f"form-{language}", tmp_path)
 
-        page.click("button[type=submit]")
+        page.click(SEND)
         page.wait_for_selector(".error-summary")
         assert axe_violations(page) == [], "the form with its error summary"
 
         for group in page.query_selector_all("fieldset.question .options"):
             group.query_selector_all("label")[0].click()
-        page.click("button[type=submit]")
+        page.click(SEND)
         page.wait_for_selector(".receipt-code")
         assert axe_violations(page) == [], "the thank-you page"
         save_screenshot(page, f"thanks-{language}", tmp_path)

@@ -66,7 +66,7 @@ def test_a_form_without_the_municipality_is_refused_and_one_with_it_stored(
     assert refused.status_code == 422
     again = dom(refused)
     summary = [a.get("href") for a in again.find(class_="error-summary").find_all("a")]
-    assert "#r-municipality-input" in summary
+    assert "#r-municipality" in summary  # the whole question, then its list
     assert again.by_id("r-municipality").find(class_="error-message") is not None
     assert again.find("select").get("aria-invalid") == "true"
 

@@ -36,6 +36,8 @@ def test_the_words_a_nynorsk_reader_expects():
     assert nn["choose_language"] == "Vel språk"
     assert nn["withdraw_title"] == "Trekk tilbake svara dine"
     assert nn["part_of"].format(n=2, total=5) == "Del 2 av 5"
+    assert nn["withdraw_confirm_title"] == "Vil du trekkje tilbake svara dine?"
+    assert nn["withdraw_cancel"] == "Nei, behald svara"
 
 
 def test_language_fallback():

@@ -114,7 +114,10 @@ def test_access_log_has_no_receipts_and_no_successful_respondent_writes(server):
     assert _request(running, "DELETE", f"/api/v1/public/responses/{written_as}")[0] == 204
     withdraw = "/api/v1/public/withdrawals"
     assert _request(running, "POST", withdraw, json_body={"receipt": second["receipt"]})[0] == 204
+    # The page asks for a confirmation first, then deletes.
     assert _request(running, "POST", "/s/withdraw", form={"receipt": from_form})[0] == 200
+    confirmed = {"receipt": from_form, "confirm": "1"}
+    assert _request(running, "POST", "/s/withdraw", form=confirmed)[0] == 200
 
     # Refused: an invalid response, withdrawals of codes that no longer (or never) match.
     invalid = {"submission_id": str(uuid.uuid4()), "answers": {"no_such_item": 4}}

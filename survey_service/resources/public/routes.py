@@ -21,7 +21,7 @@ from survey_service.resources.public.schemas import (
 from survey_service.services import organisers, submission
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.surveys import find_by_public_id
+from survey_service.services.surveys import find_by_public_id, title_in
 from survey_service.throttle import check_client, check_survey, count_accepted
 
 blp = Blueprint(
@@ -46,9 +46,11 @@ def questionnaire(survey: Survey, lang: str | None) -> dict[str, Any]:
     if survey.is_organised:  # which participating municipality: asked first of all
         names = organisers.participant_names(db.session, survey)
         rendered["respondent"].insert(0, organisers.question(language, names))
+    title, title_language = title_in(survey, language)
     return {
         "public_id": survey.public_id,
-        "title": survey.title,
+        "title": title,
+        "title_language": title_language,
         "municipality": survey.municipality_number,
         "municipality_name": organisers.runner_name(survey),
         "language": language,

@@ -87,7 +87,12 @@ class PublicQuerySchema(Schema):
 
 class PublicSurveySchema(Schema):
     public_id = ma.fields.String()
-    title = ma.fields.String()
+    title = ma.fields.String(
+        metadata={"description": "in `language` if the survey has it, else in `title_language`"}
+    )
+    title_language = ma.fields.String(
+        metadata={"description": "the language `title` is written in (mark it with lang=)"}
+    )
     municipality = ma.fields.String(
         allow_none=True, metadata={"description": "null when an organiser runs the survey"}
     )

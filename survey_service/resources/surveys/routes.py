@@ -67,6 +67,7 @@ def present(survey: Survey) -> dict[str, Any]:
         "instrument_version": version.version,
         "audience": survey.audience,
         "title": survey.title,
+        "titles": survey.titles or {},
         "access": survey.access,
         "default_language": survey.default_language,
         "status": survey.status,

@@ -69,6 +69,18 @@ _margins = ma.fields.Dict(
     },
 )
 _closes_at = "must be after opens_at (422 otherwise)"
+_titles = ma.fields.Dict(
+    keys=ma.fields.String(validate=ma.validate.OneOf(LANGUAGES)),
+    values=ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+    metadata={
+        "description": "the title in each language the form is offered in "
+        '({"nb": ..., "nn": ..., "en": ...}); a language without one shows `title`, '
+        "marked as written in the default language",
+        "example": {"nb": "Hva skaper omdømmet i Bergen?", "en": "What shapes Bergen’s image?"},
+    },
+)
+
+
 _participants = ma.fields.List(
     municipality_number(),
     validate=ma.validate.Length(min=1, max=400),
@@ -121,7 +133,12 @@ class SurveyCreateSchema(Schema):
         metadata={"description": "a published version of the instrument; default: the newest"},
     )
     audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    title = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "in the default language"},
+    )
+    titles = _titles
     access = ma.fields.String(load_default="open", validate=ma.validate.OneOf(ACCESS_KINDS))
     default_language = ma.fields.String(
         validate=ma.validate.OneOf(LANGUAGES),
@@ -161,6 +178,7 @@ class SurveyUpdateSchema(Schema):
         },
     )
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    titles = _titles
     opens_at = ma.fields.AwareDateTime(allow_none=True)
     closes_at = ma.fields.AwareDateTime(
         allow_none=True,
@@ -236,6 +254,7 @@ class SurveySchema(Schema):
     instrument_version = ma.fields.String()
     audience = ma.fields.String()
     title = ma.fields.String()
+    titles = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     access = ma.fields.String()
     default_language = ma.fields.String()
     status = ma.fields.String()
