@@ -34,7 +34,7 @@ from survey_service.models import (
 from survey_service.services import breakdown_snapshots, invitations, score_store, snapshots
 from survey_service.services.errors import InvitationRequired
 from survey_service.services.instrument_catalog import as_instrument
-from survey_service.services.score_store import EMPTY, Cells
+from survey_service.services.score_store import EMPTY, Aggregate, Cells, summed
 from survey_service.services.submission import (
     INVITATION_ONLY,
     receipt_code,
@@ -54,6 +54,16 @@ class Arrival:
     day: date
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What :func:`submit_many` stored: how many responses, and (when the survey had none
+    before) the aggregates of exactly those published and their number, which is what the
+    survey's final snapshot will hold (``snapshots.finalise``)."""
+
+    responses: int
+    published_cells: tuple[Cells, int] | None
+
+
 def submit_many(
     session: Session,
     survey: Survey,
@@ -62,11 +72,11 @@ def submit_many(
     secret: str,
     min_n: int,
     progress: Callable[[int], None] | None = None,
-) -> int:
+) -> Stored:
     """Store the responses in the order given, in the caller's transaction, as that many
     calls of :func:`submission.submit` would (a submission already stored is skipped, an
-    invalid one raises ``AnswersInvalid`` before anything is written). Returns how many
-    were stored; ``progress`` hears the count every :data:`BATCH` responses."""
+    invalid one raises ``AnswersInvalid`` before anything is written). ``progress`` hears
+    the count stored every :data:`BATCH` responses."""
     if survey.access == "invitation":
         raise InvitationRequired(INVITATION_ONLY)
     instrument = as_instrument(survey.instrument_version)
@@ -75,7 +85,7 @@ def submit_many(
     )
     replay = _Replay.of(session, survey, min_n=min_n)
     rows: list[dict[str, Any]] = []
-    added: Cells = {}
+    added: dict[str, list[Aggregate]] = {}
     for arrival in arrivals:
         submission_id = str(arrival.payload["submission_id"])
         submission_hash = sha256(submission_id)
@@ -99,13 +109,12 @@ def submit_many(
             }
         )
         cell, part = score_store.part_of(instrument, scores, attributes, answers=answers)
-        count, stats = added.get(cell, (0, EMPTY))
-        added[cell] = (count + 1, stats + part)
+        added.setdefault(cell, []).append(part)
         replay.arrive(cell, part, day=arrival.day, stored=len(rows))
         if progress is not None and len(rows) % BATCH == 0:
             progress(len(rows))
     if not rows:
-        return 0
+        return Stored(0, None)
     for row in rows[: replay.published_up_to]:
         row["published"] = True
     if replay.steps_taken and replay.published_up_to:
@@ -119,11 +128,27 @@ def submit_many(
     for start in range(0, len(rows), BATCH):
         session.execute(insert(Response), rows[start : start + BATCH])
     invitations.record_submission(session, survey, None)
-    for cell, (count, stats) in sorted(added.items()):
-        score_store.add(session, survey.id, cell, stats, responses=count)
+    if replay.started_empty:
+        # No aggregate row yet: each cell's in one insert (one stripe holds all of it).
+        aggregates = [
+            {
+                "survey_id": survey.id,
+                "cell": cell,
+                "stripe": 0,
+                "n": len(parts),
+                "changes": len(parts),
+                "stats": summed(parts).to_json(),
+            }
+            for cell, parts in sorted(added.items())
+        ]
+        session.execute(insert(ScoreAggregate), aggregates)
+    else:
+        for cell, parts in sorted(added.items()):
+            score_store.add(session, survey.id, cell, summed(parts), responses=len(parts))
     replay.write(session)
     session.flush()
-    return len(rows)
+    fresh = replay.started_empty
+    return Stored(len(rows), (replay.live, replay.published_up_to) if fresh else None)
 
 
 class _Replay:
@@ -144,6 +169,10 @@ class _Replay:
         self.instrument = as_instrument(survey.instrument_version)
         self.min_n = min_n
         self.live = live
+        #: No response before these: then ``live`` ends as exactly the published ones'.
+        self.started_empty = not live and live_changes == 0 and current is None
+        #: Responses arrived since the last snapshot, by cell.
+        self.arrived: dict[str, list[Aggregate]] = {}
         self.live_changes = live_changes
         self.current = current
         self.published_changes = current.changes if current is not None else 0
@@ -178,14 +207,18 @@ class _Replay:
             shown=session.get(BreakdownSnapshot, survey.id),
         )
 
-    def arrive(self, cell: str, part: score_store.Aggregate, *, day: date, stored: int) -> None:
+    def arrive(self, cell: str, part: Aggregate, *, day: date, stored: int) -> None:
         """A response arrives (the ``stored``-th of this batch): fold it in, and take the
         snapshot if it is due, as ``snapshots.publish_if_due`` would."""
-        count, stats = self.live.get(cell, (0, EMPTY))
-        self.live[cell] = (count + 1, stats + part)
+        self.arrived.setdefault(cell, []).append(part)
         self.live_changes += 1
         if self.live_changes - self.published_changes < self.min_n:
             return
+        # Fold in what arrived since the last snapshot: one sum per cell, not per response.
+        for arrived_in, parts in self.arrived.items():
+            count, stats = self.live.get(arrived_in, (0, EMPTY))
+            self.live[arrived_in] = (count + len(parts), summed([stats, *parts]))
+        self.arrived = {}
         cells = snapshots.next_cells(dict(self.live), previous=self.previous, min_n=self.min_n)
         seq = (self.current.seq if self.current is not None else 0) + self.steps_taken + 1
         if self.follows and self.shown is None:

@@ -163,9 +163,19 @@ def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
     return session.execute(aggregates).all()
 
 
-def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
+def finalise(
+    session: Session,
+    survey: Survey,
+    *,
+    min_n: int,
+    today: date,
+    published_cells: tuple[Cells, int] | None = None,
+) -> bool:
     """Take the survey's final snapshot, if it has stopped collecting and it is due (see the
     module docstring); in the caller's transaction. Returns whether it did.
+    ``published_cells``: the aggregates of exactly the published responses and their
+    number, when the caller knows them (``rescore.published_cells`` otherwise scores them
+    again).
 
     The final snapshot holds exactly the published responses, every figure current, weighted
     by the margins of the last snapshot (one state, one weighting). It is not taken while
@@ -178,7 +188,7 @@ def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bo
         return False
     if _withdrawn_since(session, current):
         return False
-    cells, n = rescore.published_cells(session, survey)
+    cells, n = published_cells or rescore.published_cells(session, survey)
     values = {
         "final": True,
         "n": n,

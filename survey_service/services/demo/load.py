@@ -118,7 +118,14 @@ def _load(
     )
     # Each survey's own draw: the same answers whatever else is loaded, or was before.
     rng = random.Random(f"{seed}:{demo.title}")
-    submit_many(session, survey, arrivals(survey, who, rng), secret=secret, min_n=min_n)
+    stored = submit_many(session, survey, arrivals(survey, who, rng), secret=secret, min_n=min_n)
     if demo.closed:
-        update_survey(session, survey, {"status": "closed"}, actor=DEMO_ACTOR, min_n=min_n)
+        update_survey(
+            session,
+            survey,
+            {"status": "closed"},
+            actor=DEMO_ACTOR,
+            min_n=min_n,
+            published_cells=stored.published_cells,
+        )
     return survey
