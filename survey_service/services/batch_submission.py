@@ -109,7 +109,8 @@ def submit_many(
             }
         )
         cell, part = score_store.part_of(instrument, scores, attributes, answers=answers)
-        added.setdefault(cell, []).append(part)
+        if not replay.started_empty:
+            added.setdefault(cell, []).append(part)
         replay.arrive(cell, part, day=arrival.day, stored=len(rows))
         if progress is not None and len(rows) % BATCH == 0:
             progress(len(rows))
@@ -129,17 +130,17 @@ def submit_many(
         session.execute(insert(Response), rows[start : start + BATCH])
     invitations.record_submission(session, survey, None)
     if replay.started_empty:
-        # No aggregate row yet: each cell's in one insert (one stripe holds all of it).
+        # No aggregate row yet: every cell's in one insert (one stripe holds all of it).
         aggregates = [
             {
                 "survey_id": survey.id,
                 "cell": cell,
                 "stripe": 0,
-                "n": len(parts),
-                "changes": len(parts),
-                "stats": summed(parts).to_json(),
+                "n": count,
+                "changes": count,
+                "stats": stats.to_json(),
             }
-            for cell, parts in sorted(added.items())
+            for cell, (count, stats) in sorted(replay.everything().items())
         ]
         session.execute(insert(ScoreAggregate), aggregates)
     else:
@@ -243,6 +244,14 @@ class _Replay:
         self.steps_taken += 1
         self.published_up_to = stored
         self.taken_on = day
+
+    def everything(self) -> Cells:
+        """Every response's statistics by cell: those of the snapshots and those since."""
+        cells = dict(self.live)
+        for cell, parts in self.arrived.items():
+            count, stats = cells.get(cell, (0, EMPTY))
+            cells[cell] = (count + len(parts), summed([stats, *parts]))
+        return cells
 
     def write(self, session: Session) -> None:
         """Store the last snapshot taken, and what the breakdowns keep of the steps."""

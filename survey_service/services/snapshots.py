@@ -293,5 +293,9 @@ def _keep_figures_that_moved_too_little(live: Cells, previous: Cells, min_n: int
     for cell in live.keys() | previous.keys():
         n, stats = live.get(cell, (0, EMPTY))
         old = previous.get(cell, (0, EMPTY))[1]
-        out[cell] = (n, stats.with_figures_from(old, kept))
+        # Every figure a cell holds has a change count: a cell without a kept one is as it is.
+        if kept.isdisjoint(stats.changes) and kept.isdisjoint(old.changes):
+            out[cell] = (n, stats)
+        else:
+            out[cell] = (n, stats.with_figures_from(old, kept))
     return out
