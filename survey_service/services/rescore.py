@@ -62,7 +62,9 @@ def published_cells(session: Session, survey: Survey) -> tuple[score_store.Cells
             .limit(BATCH)
         ).all()
         if not batch:
-            return {cell: (len(each), score_store.summed(each)) for cell, each in parts.items()}, done
+            return {
+                cell: (len(each), score_store.summed(each)) for cell, each in parts.items()
+            }, done
         for row in batch:
             scores = score_response(instrument, row.answers)
             attributes = {name: getattr(row, name) for name in score_store.ATTRIBUTES}

@@ -89,9 +89,7 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
         previous=_merged(current.cells) if current is not None else None,
         min_n=min_n,
     )
-    values = snapshot_values(
-        cells, changes=changes, today=today, margins=survey.population_margins
-    )
+    values = snapshot_values(cells, changes=changes, today=today, margins=survey.population_margins)
     if current is None:
         taken = insert_ignoring_duplicates(
             session, ScoreSnapshot, {"survey_id": survey.id, "seq": 1, **values}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -107,7 +107,9 @@ def differences(a: Any, b: Any, path: str = "") -> Iterator[tuple[str, Any, Any]
 
 
 def _same(client: Any, key: str, one: dict[str, Any], other: dict[str, Any], what: str) -> bool:
-    found = list(differences(_published(client, key, one, what), _published(client, key, other, what)))
+    found = list(
+        differences(_published(client, key, one, what), _published(client, key, other, what))
+    )
     assert found == [], (what, found[:10])
     return True
 
@@ -129,9 +131,7 @@ def _export(client: Any, key: str, survey: dict[str, Any]) -> list[tuple[tuple[s
     assert response.status_code == 200, response.get_data(as_text=True)
     rows = csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
     naming = {"row_id", "survey_id", "survey_title", "public_id", "survey"}
-    return sorted(
-        tuple(sorted((k, v) for k, v in row.items() if k not in naming)) for row in rows
-    )
+    return sorted(tuple(sorted((k, v) for k, v in row.items() if k not in naming)) for row in rows)
 
 
 def _history(app: Any, survey_id: int) -> dict[str, Any]:

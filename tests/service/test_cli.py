@@ -109,4 +109,4 @@ def test_serve_hands_out_links_to_the_address_it_binds(tmp_path):
         output = server.stop()
     assert links["form"].startswith("https://survey.example.no/s/")
     assert links["api"].startswith("https://survey.example.no/api/v1/public/surveys/")
-    assert f"reached as https://survey.example.no/" in output
+    assert "reached as https://survey.example.no/" in output

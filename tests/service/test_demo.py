@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from click.testing import CliRunner
+from dashboard.conftest import sign_in, text_of
 
 from survey_service.cli import main
 from survey_service.db import db
@@ -42,7 +43,7 @@ def _survey(surveys: list[dict[str, Any]], municipality: str, **fields: str) -> 
     return found[0]
 
 
-def test_the_network_demo(app, client, make_key):
+def test_the_network_demo(app, client, make_key, monkeypatch):
     with app.app_context():
         loaded = list(
             load_demo(db.session, progress=lambda _: None, min_n=app.config["SURVEY_MIN_N"])
@@ -109,13 +110,21 @@ def test_the_network_demo(app, client, make_key):
     collecting = [s for s in surveys if s["status"] == "open"]
     assert collecting and all(s["period"] == "2015" for s in collecting)
 
+    # And each is visible in the dashboard, signed in as a person would.
+    browser = app.test_client()
+    assert sign_in(browser, admin).status_code == 303
+    municipality = text_of(browser.get(f"/dashboard/municipalities/{SUPPRESSED}?lang=en"))
+    assert small["title"] in municipality
+    assert "Withheld" in text_of(browser.get(f"/dashboard/surveys/{small['id']}?lang=en"))
+    assert "not reached" in text_of(browser.get(f"/dashboard/surveys/{missed['id']}?lang=en"))
+    assert large["title"] in text_of(browser.get(f"/dashboard/municipalities/{BEAT_BASELINE}"))
 
-def test_the_demo_command_prints_links_on_the_port_served(app, monkeypatch):
+    _demo_command_prints_links_on_the_port_served(app, monkeypatch)
+
+
+def _demo_command_prints_links_on_the_port_served(app: Any, monkeypatch: Any) -> None:
     """``demo --port`` (the data already loaded: a second run adds nothing) prints the
     dashboard's addresses on that port, and SURVEY_PUBLIC_URL wins when it is set."""
-    with app.app_context():
-        for _ in load_demo(db.session, progress=lambda _: None, min_n=app.config["SURVEY_MIN_N"]):
-            db.session.commit()
     monkeypatch.setenv("SURVEY_DATABASE_URL", app.config["SURVEY_DATABASE_URL"])
     monkeypatch.setenv("SURVEY_SECRET_KEY", "test-secret")
     monkeypatch.delenv("SURVEY_PUBLIC_URL", raising=False)

@@ -74,21 +74,30 @@ def arrivals(survey: Survey, who: Respondents, rng: random.Random) -> Iterator[A
     languages, weights = list(who.languages), list(who.languages.values())
     days = sorted(min(int(rng.expovariate(1 / 4)), 13) for _ in range(who.count))
     for day in days:
-        respondent = _respondent(instrument, asked, rng)
+        respondent = draw_respondent(instrument, asked, rng)
         language = rng.choices(languages, weights=weights)[0]
-        shift = who.perspectives.get(respondent.get("role", ""), 0.0)
+        answers = draw_answers(
+            instrument,
+            survey.audience,
+            levels=who.levels,
+            shift=who.perspectives.get(respondent.get("role", ""), 0.0),
+            respondent=respondent,
+            language=language,
+            rng=rng,
+        )
         payload = {
             "submission_id": str(uuid.UUID(int=rng.getrandbits(128))),
-            "answers": _answers(instrument, survey.audience, who, shift, respondent, language, rng),
+            "answers": answers,
             "respondent": respondent,
             "language": language,
         }
         yield Arrival(payload, who.first_day + timedelta(days=day))
 
 
-def _respondent(
+def draw_respondent(
     instrument: Instrument, asked: Mapping[str, Any], rng: random.Random
 ) -> dict[str, str]:
+    """The respondent attributes of someone answering (``asked``: those the survey asks)."""
     out = {}
     for name in asked:
         allowed = allowed_attribute_codes(instrument, name) or ()
@@ -102,17 +111,20 @@ def _respondent(
     return out
 
 
-def _answers(
+def draw_answers(
     instrument: Instrument,
     audience: str,
-    who: Respondents,
-    shift: float,
+    *,
+    levels: Mapping[str, float],
     respondent: Mapping[str, str],
     language: str,
     rng: random.Random,
+    shift: float = 0.0,
 ) -> dict[str, Any]:
+    """One person's answers, around ``levels`` (per dimension, on the 0-1 scale) moved by
+    ``shift``."""
     latent = {
-        d: min(max(rng.gauss(who.levels.get(d, DEFAULT_LEVEL) + shift, 0.15), 0.0), 1.0)
+        d: min(max(rng.gauss(levels.get(d, DEFAULT_LEVEL) + shift, 0.15), 0.0), 1.0)
         for d in instrument.dimension_keys
     }
     dimension_of = {

@@ -265,7 +265,9 @@ def _surveys_of(
                 period,
                 3 if small else _count(rng, employees * 0.03, cap=2000),
                 start + timedelta(days=14 + rng.randrange(10)),
-                levels=_shifted({**STAIRCASE, **_plus(STAIRCASE, EMPLOYEES_SEE)}, p.offset + change),
+                levels=_shifted(
+                    {**STAIRCASE, **_plus(STAIRCASE, EMPLOYEES_SEE)}, p.offset + change
+                ),
                 population_size=employees,
                 baseline_of=_title("employees", p, BASELINE) if later else None,
             )
