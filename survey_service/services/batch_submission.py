@@ -9,7 +9,9 @@ the published snapshot, the responses it marks as published, and the breakdowns'
 steps are those the responses arriving one at a time leave behind. Only the stripe that holds
 a cell's statistics differs, which one-by-one submission picks at random anyway.
 
-Not for invitation surveys: each response there spends its own token.
+Not for invitation surveys: each response there spends its own token. Whether the survey
+accepts responses is the caller's to decide (as ``submit(check_open=False)``): the demo
+loads waves whose fieldwork ended long ago.
 """
 
 from __future__ import annotations
