@@ -2,8 +2,8 @@
 
 Every respondent has a latent level per dimension (drawn around the survey's true level for
 it, moved by the respondent's role where the survey says how roles see things differently);
-items are answered around it (reversed items the other way), some say "don't know", and
-respondent attributes are drawn from the vocabularies.
+items are answered around it (reversed items the other way), some say "don't know" to a
+whole theme, and respondent attributes are drawn from the vocabularies.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from survey_service.services.submission import attributes_asked
 
 #: A level no survey sets for a dimension.
 DEFAULT_LEVEL = 0.6
+#: How often a respondent knows nothing of a dimension's theme (and says so), by audience: a
+#: resident may know nothing of how the municipality treats its own staff.
+DONT_KNOW_THEMES = {"citizens": {"intern_profilering": 0.4}}
 #: How many of each role answer a cooperation survey, relative to each other.
 ROLE_WEIGHTS = {
     "politician": 4,
@@ -134,6 +137,9 @@ def draw_answers(
     expectations = {
         pair.expectation for rule in instrument.scoring.dimensions for pair in rule.pairs
     }
+    # "Don't know" is about a whole theme, not a scattered item here and there.
+    rates = DONT_KNOW_THEMES.get(audience, {})
+    unknown = {d for d, rate in rates.items() if rng.random() < rate}
     answers: dict[str, Any] = {}
     for item in instrument.items_for(audience):
         if not is_enabled(item, answers, respondent):
@@ -144,7 +150,7 @@ def draw_answers(
             if rng.random() < 0.3:
                 answers[item.link_id] = rng.choice(TAKE_HOME[language])
         elif item.scale is not None:
-            if item.dont_know and rng.random() < 0.04:
+            if item.dont_know and dimension_of.get(item.link_id) in unknown:
                 answers[item.link_id] = DONT_KNOW
                 continue
             level = latent.get(dimension_of.get(item.link_id, ""), DEFAULT_LEVEL)

@@ -236,7 +236,7 @@ def _surveys_of(
         later = period == FOLLOW_UP
         collecting = later and still_open
         opens = today - timedelta(days=14) if collecting else start + timedelta(rng.randrange(10))
-        citizens = 3 if small else _count(rng, p.population * 0.0035, cap=3000)
+        citizens = 3 if small else _count(rng, 8 + p.population * 0.0035, cap=3000)
         staircase = _shifted(STAIRCASE, p.offset + change)
         waves.append(
             DemoSurvey(
@@ -263,7 +263,7 @@ def _surveys_of(
                 "employees",
                 _title("employees", p, period),
                 period,
-                3 if small else _count(rng, employees * 0.03, cap=2000),
+                3 if small else _count(rng, 6 + employees * 0.03, cap=2000),
                 start + timedelta(days=14 + rng.randrange(10)),
                 levels=_shifted(
                     {**STAIRCASE, **_plus(STAIRCASE, EMPLOYEES_SEE)}, p.offset + change
