@@ -189,11 +189,12 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def conditional(
-        self, validator: Validator, *, cache_control: str = REVALIDATE
+        self, validator: Validator, *, cache_control: str = REVALIDATE, keep: int = 0
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """ETag, ``If-None-Match`` and 304 for a read, from the state ``validator`` reads
-        before the body (``conditional_get``); goes below ``requires``."""
-        return conditional(self, validator, cache_control=cache_control)
+        before the body (``conditional_get``), keeping the last ``keep`` bodies in the
+        process; goes below ``requires``."""
+        return conditional(self, validator, cache_control=cache_control, keep=keep)
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
         """flask-smorest's pagination, with pages the database can count to (``MAX_INTEGER``)."""

@@ -25,12 +25,20 @@ the view of one key; ``Vary: Authorization`` too), and it must ask each time bef
 it. A figure published is then seen at the very next poll, never a ``max-age`` later, and
 asking costs a 304. Comments stay ``no-store``: free text is not kept on disk, though a
 client that keeps it itself may still ask with its tag.
+
+A view whose body is costly and the same for every caller with the same tag may also keep
+its last few bodies in the process (``keep=``): a request whose tag is kept gets that body
+without the view running. This is safe for the same reason the 304 is: the tag covers all
+the body depends on, and a state never comes back once it has changed, so a body kept under
+an older tag is never served again (it ages out of the few kept).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
@@ -74,12 +82,42 @@ class Read:
 Validator = Callable[[Read], Any]
 
 
+class KeptBodies:
+    """The last ``size`` bodies of one view's 200s in this process, by tag (least recently
+    used first out). Workers keep their own; a lock because a server may run threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tag: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            found = self._bodies.get(tag)
+            if found is not None:
+                self._bodies.move_to_end(tag)
+            return found
+
+    def keep(self, tag: str, response: Any) -> None:
+        """Keep a whole, non-streamed 200 (anything else is left alone)."""
+        if not isinstance(response, Response) or response.status_code != 200:
+            return
+        if response.is_streamed:
+            return
+        with self._lock:
+            self._bodies[tag] = (response.get_data(), response.mimetype or "application/json")
+            self._bodies.move_to_end(tag)
+            while len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+
+
 def conditional(
-    blueprint: Any, validator: Validator, *, cache_control: str = REVALIDATE
+    blueprint: Any, validator: Validator, *, cache_control: str = REVALIDATE, keep: int = 0
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Answer ``If-None-Match`` with 304 and label each 200 with an ETag (module docstring);
     documented in OpenAPI through the framework: the ``If-None-Match`` parameter, the 304
-    and the headers of both."""
+    and the headers of both. ``keep``: how many recent bodies this process keeps and
+    serves again by tag (0: none)."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(func)
@@ -91,7 +129,16 @@ def conditional(
             if request.if_none_match.contains_weak(tag):
                 return _not_modified(tag, cache_control)
             after_this_request(partial(_label, tag=tag, cache_control=cache_control))
-            return func(*args, **kwargs)
+            if not keep:
+                return func(*args, **kwargs)
+            kept = _kept_bodies(func.__qualname__, keep)
+            found = kept.get(tag)
+            if found is not None:
+                body, mimetype = found
+                return current_app.response_class(body, mimetype=mimetype)
+            response = func(*args, **kwargs)
+            kept.keep(tag, response)
+            return response
 
         # flask-smorest documents If-None-Match, the ETag header and a 304 for a view marked
         # "etag" (its own ETag decorator hashes the body, after computing it, so it is not
@@ -112,6 +159,17 @@ def conditional(
         return documented
 
     return decorator
+
+
+def _kept_bodies(view: str, size: int) -> KeptBodies:
+    """The bodies kept for ``view`` by this app (each app its own: a tag names a state of
+    the app's own database)."""
+    by_view: dict[str, KeptBodies] = current_app.extensions.setdefault("conditional_get_bodies", {})
+    with _NEW_KEEPER:
+        return by_view.setdefault(view, KeptBodies(size))
+
+
+_NEW_KEEPER = threading.Lock()
 
 
 def _read() -> Read:

@@ -37,13 +37,17 @@ class Pool:
 
 
 def pools(session: Session, instrument: str) -> list[Pool]:
-    """The (audience, period) pools of ``instrument`` that hold a survey past draft, the
-    newest period first, then the largest."""
+    """The (audience, period) pools of ``instrument`` that hold a municipality's survey past
+    draft, the newest period first, then the largest."""
     rows = session.execute(
         select(Survey.audience, Survey.period, func.count(Survey.id))
         .join(InstrumentVersion)
         .join(InstrumentRecord)
-        .where(InstrumentRecord.key == instrument, Survey.status != "draft")
+        .where(
+            InstrumentRecord.key == instrument,
+            Survey.status != "draft",
+            Survey.municipality_number.is_not(None),  # an organiser's survey is not ranked
+        )
         .group_by(Survey.audience, Survey.period)
     ).all()
     found = [Pool(audience, period, count) for audience, period, count in rows]

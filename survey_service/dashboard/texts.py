@@ -238,6 +238,44 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Ingen tal enno: dei blir viste når minst {min_n} har svart.",
         "No figures yet: they show once at least {min_n} have answered.",
     ),
+    "organised_heading": (
+        "Undersøkelser andre kjører, som folk fra kommunen har svart på",
+        "Undersøkingar andre køyrer, som folk frå kommunen har svart på",
+        "Surveys others run that people from the municipality answered",
+    ),
+    "organised_intro": (
+        "Nettverket, KS eller fylket kjører disse for mange kommuner. Her ser dere bare "
+        "svarene fra folk som sa de kommer fra {name}.",
+        "Nettverket, KS eller fylket køyrer desse for mange kommunar. Her ser de berre svara "
+        "frå folk som sa dei kjem frå {name}.",
+        "The network, KS or the county runs these for many municipalities. Here you see only "
+        "the answers of people who said they come from {name}.",
+    ),
+    "run_by": ("Kjøres av {name}", "Blir køyrd av {name}", "Run by {name}"),
+    "part_of": (
+        "Svarene fra {name}: {n} svar",
+        "Svara frå {name}: {n} svar",
+        "The answers from {name}: {n} responses",
+    ),
+    "part_too_few": (
+        "For få svar fra {name} til å vise noe (færre enn {min_n}). Det betyr ikke null.",
+        "For få svar frå {name} til å vise noko (færre enn {min_n}). Det tyder ikkje null.",
+        "Too few respondents from {name} to show anything (fewer than {min_n}). "
+        "This does not mean zero.",
+    ),
+    "part_complementary": (
+        "Svarene fra {name} holdes tilbake, så ingen kan regne ut en annen kommunes svar "
+        "fra totalen. Det betyr ikke null.",
+        "Svara frå {name} blir haldne tilbake, så ingen kan rekne ut ein annan kommune sine "
+        "svar frå totalen. Det tyder ikkje null.",
+        "The answers from {name} are withheld so that no one can compute another "
+        "municipality's from the total. This does not mean zero.",
+    ),
+    "part_waiting": (
+        "Svarene fra {name} vises når undersøkelsen er avsluttet.",
+        "Svara frå {name} blir viste når undersøkinga er avslutta.",
+        "The answers from {name} are shown once the survey has closed.",
+    ),
     "draft_no_figures": (
         "Utkast: ingen svar samles inn før undersøkelsen åpnes.",
         "Utkast: ingen svar blir samla inn før undersøkinga blir opna.",

@@ -24,10 +24,11 @@ from survey_service.dashboard.web import (
 from survey_service.db import db
 from survey_service.instruments import AUDIENCE_LABELS, LANGUAGES
 from survey_service.models import InstrumentRecord, Municipality, Survey
-from survey_service.services import snapshots
+from survey_service.services import organisers, snapshots
 from survey_service.services.access import Principal, get_visible
 from survey_service.services.benchmark import compare_surveys
 from survey_service.services.benefit_realisation import benefit_realisation
+from survey_service.services.breakdown_disclosure import COMPLEMENTARY
 from survey_service.services.breakdown_snapshots import STILL_COLLECTING, breakdowns_of
 from survey_service.services.breakdowns import survey_breakdown
 from survey_service.services.charts import dimensions_chart, staircase_chart
@@ -35,6 +36,7 @@ from survey_service.services.comparison_groups import size_class
 from survey_service.services.fieldwork import fieldwork, main_measure
 from survey_service.services.instrument_catalog import as_instrument, newest_version
 from survey_service.services.scores import Rules, survey_scores
+from survey_service.services.survey_parts import municipality_part
 from survey_service.services.surveys import SurveyFilters, links, list_surveys
 from survey_service.services.trends import municipality_trends
 
@@ -72,13 +74,20 @@ def municipality(number: str) -> Any:
     w = words()
     surveys = list(list_surveys(db.session, who, SurveyFilters(municipality=number)))
     surveys.sort(key=lambda s: (s.status != "open", s.status != "draft", -s.id))
-    cards = [survey_card(survey, w) for survey in surveys]
+    cards = [survey_card(survey, w) for survey in surveys if not survey.is_organised]
+    parts = [
+        part_card(survey, place, w)
+        for survey in surveys
+        if survey.is_organised and survey.status != "draft"
+    ]
+    db.session.commit()  # a part's first read after collection stopped fixes its state
     size = size_class(place.population)
     return render(
         "municipality.html",
         place=place,
         size=w.title(size.title) if size is not None else None,
         cards=cards,
+        parts=parts,
         may_create=who.role in OWNERS,
         notice=request.args.get("notice"),
     )
@@ -98,6 +107,24 @@ def survey_card(survey: Survey, w: present.Words) -> dict[str, Any]:
     return card
 
 
+def part_card(survey: Survey, place: Municipality, w: present.Words) -> dict[str, Any]:
+    """An organiser's survey in a participating municipality's list: its own part only, as
+    the API's ``/parts/{number}`` publishes it; a withheld part says why, never zero."""
+    card = survey_facts(survey, w)
+    card["run_by"] = w.t["run_by"].format(name=organisers.runner_name(survey))
+    part = municipality_part(db.session, survey, place.number, rules())
+    name = place.name
+    if part["withheld"] == STILL_COLLECTING:
+        card["withheld_text"] = w.t["part_waiting"].format(name=name)
+    elif part["suppressed"]:
+        key = "part_complementary" if part["suppression_reason"] == COMPLEMENTARY else None
+        card["withheld_text"] = w.t[key or "part_too_few"].format(name=name, min_n=w.min_n)
+    else:
+        card["part_text"] = w.t["part_of"].format(name=name, n=w.whole(part["n"]))
+        card["figures"] = present.figures(part, w)
+    return card
+
+
 def survey_facts(survey: Survey, w: present.Words) -> dict[str, Any]:
     instrument = as_instrument(survey.instrument_version)
     return {
@@ -110,7 +137,7 @@ def survey_facts(survey: Survey, w: present.Words) -> dict[str, Any]:
         "status": survey.status,
         "status_text": w.t[f"status_{survey.status}"],
         "municipality": survey.municipality_number,
-        "municipality_name": survey.municipality.name,
+        "municipality_name": organisers.runner_name(survey),
         "access": survey.access,
         "baseline_period": survey.baseline_survey.period if survey.baseline_survey else None,
     }
@@ -160,22 +187,24 @@ def survey_context(survey: Survey, who: Principal, **extra: Any) -> dict[str, An
             ],
             chart=_chart(survey, instrument.staircase is not None, w.lang),
         )
-        rows, _ = compare_surveys(db.session, r, [survey])
+        # An organiser's survey is no municipality's: no benchmark, trend or ranking.
+        rows = [] if survey.is_organised else compare_surveys(db.session, r, [survey])[0]
         compared = present.benchmarks(rows[0], w) if rows else []
         context["benchmarks"] = compared
         context["benchmarks_shown"] = any(
             not cell["withheld"] for row in compared for cell in row["groups"]
         ) or any(not row["model"]["withheld"] for row in compared)
         context["benchmark_reason"] = _first_reason(compared)
-        trends = municipality_trends(
-            db.session,
-            who,
-            municipality=survey.municipality_number,
-            instrument=instrument.key,
-            rules=r,
-            audience=survey.audience,
-        )
-        context["trend"] = present.trend(trends, survey.id, survey.audience, w)
+        if survey.municipality_number is not None:
+            trends = municipality_trends(
+                db.session,
+                who,
+                municipality=survey.municipality_number,
+                instrument=instrument.key,
+                rules=r,
+                audience=survey.audience,
+            )
+            context["trend"] = present.trend(trends, survey.id, survey.audience, w)
         if survey.baseline_survey_id is not None or survey.targets:
             context["benefits"] = present.benefits(
                 benefit_realisation(db.session, survey, r, lang=w.lang), w

@@ -11,7 +11,9 @@ from survey_service.models.survey import (
     AccessKind,
     Invitation,
     InvitationLedger,
+    OrganiserKind,
     Survey,
+    SurveyParticipant,
     SurveyStatus,
 )
 
@@ -27,10 +29,12 @@ __all__ = [
     "Invitation",
     "InvitationLedger",
     "Municipality",
+    "OrganiserKind",
     "Response",
     "Role",
     "ScoreAggregate",
     "ScoreSnapshot",
     "Survey",
+    "SurveyParticipant",
     "SurveyStatus",
 ]

@@ -42,6 +42,8 @@ class Response(Base):
     age_band: Mapped[str | None] = mapped_column(String(32))
     gender: Mapped[str | None] = mapped_column(String(32))
     area: Mapped[str | None] = mapped_column(String(64))
+    # In an organiser's survey: the participating municipality the respondent comes from.
+    municipality: Mapped[str | None] = mapped_column(String(4))
     # link_id -> value ("dont_know" for don't know; absent or null when not answered).
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
     # The person's scores as computed at submission: {"dimensions": {...}, "indices": {...}}.

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_service.database import Base, JSONType
@@ -29,12 +29,24 @@ class AccessKind(StrEnum):
     INVITATION = "invitation"
 
 
+class OrganiserKind(StrEnum):
+    """Who runs a survey that no single municipality runs: the network of the programme
+    *Saman om ein betre kommune*, KS, or a county."""
+
+    NETWORK = "network"
+    KS = "ks"
+    COUNTY = "county"
+
+
 SURVEY_STATUSES: tuple[str, ...] = tuple(status.value for status in SurveyStatus)
 ACCESS_KINDS: tuple[str, ...] = tuple(kind.value for kind in AccessKind)
+ORGANISER_KINDS: tuple[str, ...] = tuple(kind.value for kind in OrganiserKind)
 
 
 class Survey(Base):
-    """One municipality running one instrument version for one audience over a period."""
+    """One instrument version run for one audience over a period: by one municipality, or by
+    an organiser (the network, KS, a county) for the municipalities that take part, whose
+    respondents say which of them they come from."""
 
     __tablename__ = "survey"
     __table_args__ = (
@@ -42,14 +54,23 @@ class Survey(Base):
         one_of("access", ACCESS_KINDS),
         one_of("audience", AUDIENCES),
         one_of("default_language", LANGUAGES),
+        one_of("organiser_kind", ORGANISER_KINDS),
+        # Run by a municipality or by an organiser: exactly one of the two.
+        CheckConstraint("(municipality_number IS NULL) <> (organiser_kind IS NULL)", name="run_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The id respondents see in links: random, so survey ids cannot be enumerated.
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
-    municipality_number: Mapped[str] = mapped_column(
+    # The municipality that runs the survey; null when an organiser runs it.
+    municipality_number: Mapped[str | None] = mapped_column(
         ForeignKey("municipality.number", ondelete="RESTRICT"), index=True
     )
+    # The organiser that runs it instead (``OrganiserKind``), its county number for a county,
+    # and its name as shown; all null for a municipality's own survey.
+    organiser_kind: Mapped[str | None] = mapped_column(String(16))
+    organiser_county: Mapped[str | None] = mapped_column(String(2))
+    organiser_name: Mapped[str | None] = mapped_column(String(200))
     instrument_version_id: Mapped[int] = mapped_column(
         ForeignKey("instrument_version.id", ondelete="RESTRICT"), index=True
     )
@@ -77,9 +98,36 @@ class Survey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    municipality: Mapped[Municipality] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
     instrument_version: Mapped[InstrumentVersion] = relationship()
     baseline_survey: Mapped[Survey | None] = relationship(remote_side=[id])
+    participant_rows: Mapped[list[SurveyParticipant]] = relationship(
+        cascade="all, delete-orphan", order_by="SurveyParticipant.municipality_number"
+    )
+
+    @property
+    def is_organised(self) -> bool:
+        """Whether an organiser, not a municipality, runs the survey."""
+        return self.organiser_kind is not None
+
+    @property
+    def participants(self) -> list[str]:
+        """The numbers of the municipalities taking part in an organiser's survey, in order."""
+        return [row.municipality_number for row in self.participant_rows]
+
+
+class SurveyParticipant(Base):
+    """A municipality taking part in an organiser's survey: its respondents choose it on the
+    form, and its key sees the survey and its own part of the results."""
+
+    __tablename__ = "survey_participant"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_number: Mapped[str] = mapped_column(
+        ForeignKey("municipality.number", ondelete="RESTRICT"), primary_key=True, index=True
+    )
 
 
 class Invitation(Base):

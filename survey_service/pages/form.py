@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from survey_service.instruments import (
     DONT_KNOW,
     PREFER_NOT_TO_SAY,
@@ -21,6 +23,7 @@ from survey_service.instruments import (
     render,
 )
 from survey_service.models import Survey
+from survey_service.services import organisers
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.submission import area_options, attributes_asked
 
@@ -51,7 +54,7 @@ class Field:
     name: str  # the form field name
     legend: str
     required: bool
-    kind: str  # "radios", "textarea" or "text"
+    kind: str  # "radios", "select", "textarea" or "text"
     hints: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
@@ -59,11 +62,14 @@ class Field:
     value: str = ""  # textarea / text input
     max_length: int | None = None
     decline: Option | None = None  # "prefer not to say" beside an open text attribute
+    placeholder: str = ""  # a list's empty first choice, and its label
 
     @property
     def first_input_id(self) -> str:
         """Where the error summary's link for this field points: its first control."""
-        return self.options[0].id if self.options else f"{self.id}-input"
+        if self.kind == "select" or not self.options:
+            return f"{self.id}-input"
+        return self.options[0].id
 
 
 @dataclass
@@ -104,6 +110,11 @@ def build_form(
         asked=attributes_asked(survey, instrument),
         areas=area_options(survey),
     )
+    if survey.is_organised:  # which participating municipality: asked first of all
+        session = object_session(survey)
+        assert session is not None
+        names = organisers.participant_names(session, survey)
+        q["respondent"].insert(0, organisers.question(lang, names))
     answers, respondent, errors = answers or {}, respondent or {}, errors or {}
     items = {item["linkId"]: item for group in q["groups"] for item in group["item"]}
     attributes = {entry["attribute"]: entry for entry in q["respondent"]}
@@ -125,11 +136,12 @@ def build_form(
             [_attribute_field(a, respondent, texts, q["labels"]) for a in q["respondent"]],
         )
         # Asked first when a question depends on who the respondent is (its enableWhen names
-        # an attribute), so the hint points back, not forward; otherwise last, as usual.
+        # an attribute), so the hint points back, not forward, and in an organiser's survey,
+        # where the municipality comes first; otherwise last, as usual.
         depends = any(
             "respondent" in c for item in items.values() for c in item.get("enableWhen") or ()
         )
-        if depends:
+        if depends or survey.is_organised:
             sections.insert(0, about)
         else:
             sections.append(about)
@@ -208,6 +220,9 @@ def _attribute_field(
         required=entry["required"],
         kind="radios" if entry["type"] == "choice" else "text",
     )
+    if entry.get("control") == "select":  # a long list: one control, no JavaScript needed
+        f.kind = "select"
+        f.placeholder = entry.get("placeholder", "")
     if f.kind == "text":
         f.max_length = entry.get("maxLength")
         declined = value == PREFER_NOT_TO_SAY
@@ -311,10 +326,19 @@ def read_answers(form: Mapping[str, str], instrument: Instrument, audience: str)
     return out
 
 
+def asked_on_form(survey: Survey, instrument: Instrument) -> dict[str, Any]:
+    """The respondent attributes the form asks for: the survey's, and in an organiser's
+    survey which participating municipality."""
+    asked = attributes_asked(survey, instrument)
+    if survey.is_organised:
+        asked[organisers.ATTRIBUTE] = None
+    return asked
+
+
 def read_respondent(form: Mapping[str, str], asked: Mapping[str, Any]) -> dict[str, str]:
     """The respondent attributes given, attribute -> code."""
     out: dict[str, str] = {}
-    for name in RESPONDENT_ATTRIBUTES:
+    for name in (*RESPONDENT_ATTRIBUTES, organisers.ATTRIBUTE):
         if name not in asked:
             continue
         if form.get(f"{RESPONDENT}{name}.decline"):

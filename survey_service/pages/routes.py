@@ -43,6 +43,7 @@ from survey_service.instruments import LANGUAGES
 from survey_service.models import Survey
 from survey_service.pages.form import (
     Form,
+    asked_on_form,
     build_form,
     enabled_answers,
     fields_holding_nul,
@@ -51,7 +52,7 @@ from survey_service.pages.form import (
     without_nul,
 )
 from survey_service.pages.texts import language_or_default, texts_for
-from survey_service.services import form_counter, submission
+from survey_service.services import form_counter, organisers, submission
 from survey_service.services.errors import (
     AnswersInvalid,
     InvitationInvalid,
@@ -168,7 +169,7 @@ def submit_form(public_id: str) -> Any:
 
     instrument = as_instrument(survey.instrument_version)
     answers = read_answers(posted, instrument, survey.audience)
-    respondent = read_respondent(posted, submission.attributes_asked(survey, instrument))
+    respondent = read_respondent(posted, asked_on_form(survey, instrument))
 
     def refused(errors: Mapping[str, Any]) -> tuple[str, int]:
         """The form again, with the answers given and the problems marked."""
@@ -307,9 +308,11 @@ def _common(survey: Survey | None, lang: str) -> dict[str, Any]:
         "embed": embed,
         "survey": survey,
         "municipality": (
-            texts_for(lang)["municipality"].format(name=survey.municipality.name)
-            if survey is not None
-            else None
+            None
+            if survey is None
+            else organisers.runner_name(survey)
+            if survey.is_organised
+            else texts_for(lang)["municipality"].format(name=organisers.runner_name(survey))
         ),
     }
 

@@ -11,6 +11,7 @@ whose state covers every row its body reads:
   municipality's trends;
 - ``survey_and_instrument_results``: one survey's figures beside those of other surveys of its
   instrument (a chart with the benchmark, a breakdown that guards against other waves);
+- ``municipality_part``: one municipality's part of an organiser's survey, as the last;
 - ``fieldwork`` and ``comments``: those two reads, which also show live counts and text.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from survey_service.conditional_get import Read
 from survey_service.services import read_state
-from survey_service.services.access import visible_surveys
+from survey_service.services.access import participating_surveys, visible_surveys
 
 
 def survey_results(read: Read) -> Any:
@@ -46,6 +47,17 @@ def municipality_results(read: Read) -> Any:
 
 def survey_and_instrument_results(read: Read) -> Any:
     found = _survey(read)
+    if found is None:
+        return None
+    survey, state = found
+    return [state, read_state.instrument_state_of(read.session, survey)]
+
+
+def municipality_part(read: Read) -> Any:
+    """One municipality's part of an organiser's survey (``/parts/{number}``), beside the
+    other surveys of its instrument, as a breakdown is."""
+    taking_part = participating_surveys(read.principal, str(read.path["number"]))
+    found = read_state.survey_state(read.session, taking_part, _id(read), now=datetime.now(UTC))
     if found is None:
         return None
     survey, state = found

@@ -97,7 +97,12 @@ def select_surveys(
         select(Survey)
         .join(InstrumentVersion)
         .join(InstrumentRecord)
-        .where(InstrumentRecord.key == instrument, Survey.status != "draft")
+        .where(
+            InstrumentRecord.key == instrument,
+            Survey.status != "draft",
+            # An organiser's survey is no municipality's figure: not ranked, not compared.
+            Survey.municipality_number.is_not(None),
+        )
         .order_by(Survey.id)
     )
     if municipality is not None:
@@ -173,6 +178,7 @@ def compare_surveys(
                 .where(
                     InstrumentVersion.instrument_id == instrument,
                     Survey.status != "draft",
+                    Survey.municipality_number.is_not(None),
                     or_(*(and_(Survey.audience == a, Survey.period == p) for a, p in keys)),
                 )
                 .order_by(Survey.id)
@@ -199,7 +205,7 @@ def compare_surveys(
         if before is not None and survey_id in rows:
             baseline = (headline_scores.headline_report(before, shown[before.id], rules), before)
         headlines[survey_id] = headline_scores.headline(reports[survey_id], survey, rules, baseline)
-    places = {s.municipality_number: Place.of(s.municipality) for s in needed.values()}
+    places = {number_of(s): Place.of(municipality_of(s)) for s in needed.values()}
     pools: dict[tuple[str, str], Pool] = {}
     for audience, period in keys:
         members = choose_members(
@@ -232,6 +238,21 @@ def _no_cyclic_collection() -> Iterator[None]:
             gc.enable()
 
 
+def number_of(survey: Survey) -> str:
+    """The municipality of a survey compared here: never an organiser's (left out above)."""
+    number = survey.municipality_number
+    if number is None:
+        raise ValueError(f"survey {survey.id} is an organiser's: it has no benchmark")
+    return number
+
+
+def municipality_of(survey: Survey) -> Municipality:
+    municipality = survey.municipality
+    if municipality is None:
+        raise ValueError(f"survey {survey.id} is an organiser's: it has no benchmark")
+    return municipality
+
+
 def _key(survey: Survey) -> tuple[str, str]:
     return (survey.audience, survey.period)
 
@@ -251,7 +272,7 @@ def _eager(statement: Select[Survey]) -> Select[Survey]:
 def _row(
     survey: Survey, headline: dict[str, Any], pool: Pool, places: dict[str, Place]
 ) -> dict[str, Any]:
-    place = places[survey.municipality_number]
+    place = places[number_of(survey)]
     instrument = as_instrument(survey.instrument_version)
     row = {
         **headline,
@@ -274,7 +295,7 @@ def _row(
 def _pool_summary(pool: Pool, rows: Sequence[Survey]) -> dict[str, Any]:
     """A pool's benchmarks (nobody left out) for the groups of the rows shown, and its
     model fits."""
-    shown = [pool.places.get(s.municipality_number) or Place.of(s.municipality) for s in rows]
+    shown = [pool.places.get(number_of(s)) or Place.of(municipality_of(s)) for s in rows]
 
     def figures(group: str, place: Place) -> dict[str, list[dict[str, Any]]]:
         return {

@@ -73,10 +73,13 @@ def choose_members(surveys: Iterable[Survey], respondents: Mapping[int, int]) ->
     (``respondents``: survey id -> published n, 0 if none published), the newer on a tie."""
     members: dict[str, Survey] = {}
     for survey in surveys:
-        current = members.get(survey.municipality_number)
+        number = survey.municipality_number
+        if number is None:  # an organiser's survey: no municipality's figure
+            continue
+        current = members.get(number)
         rank = (respondents.get(survey.id, 0), survey.id)
         if current is None or rank > (respondents.get(current.id, 0), current.id):
-            members[survey.municipality_number] = survey
+            members[number] = survey
     return {number: survey.id for number, survey in members.items()}
 
 

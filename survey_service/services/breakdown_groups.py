@@ -3,7 +3,9 @@
 A breakdown is one respondent attribute (``role``, ``age_band``, ``gender``, ``area``) or
 the role groups of the tripartite cooperation (``role_group``: the elected, the union and
 safety representatives, the leaders, the employees, and citizens), the grouping the exports
-generalise roles to (``exports.disclosure.ROLE_COLLAPSE``). A respondent who gave no value,
+generalise roles to (``exports.disclosure.ROLE_COLLAPSE``); in a survey an organiser runs for
+several municipalities also ``municipality``, the participating municipality a respondent
+comes from (``organisers``). A respondent who gave no value,
 or preferred not to say, is in no group of that breakdown: such people are never shown as a
 group, and count wherever the groups that are not shown do (``breakdown_disclosure``).
 """
@@ -16,7 +18,7 @@ from types import MappingProxyType
 from survey_service.instruments import PREFER_NOT_TO_SAY, RESPONDENT_ATTRIBUTES, Text
 
 #: Every breakdown, in the order they are listed.
-BREAKDOWNS: tuple[str, ...] = ("role", "role_group", "age_band", "gender", "area")
+BREAKDOWNS: tuple[str, ...] = ("role", "role_group", "age_band", "gender", "area", "municipality")
 
 #: The attribute each breakdown reads.
 ATTRIBUTE: Mapping[str, str] = MappingProxyType(
@@ -67,6 +69,8 @@ def listed_groups(by: str, options: tuple[str, ...] | None) -> list[str] | None:
     respondents' own (an ``area`` without a list), so only groups that are shown are listed
     (a value one person typed is not named)."""
     attribute = ATTRIBUTE[by]
+    if attribute not in RESPONDENT_ATTRIBUTES:  # the participating municipalities
+        return list(options or ())
     if options is None:
         if RESPONDENT_ATTRIBUTES[attribute].open:
             return None
@@ -82,7 +86,9 @@ def label(by: str, group: str) -> Mapping[str, str]:
     """A group's name in nb, nn and en (an area's is its own value)."""
     if by == "role_group" and group in ROLE_GROUPS:
         return dict(ROLE_GROUPS[group])
-    attribute = RESPONDENT_ATTRIBUTES[ATTRIBUTE[by]]
+    attribute = RESPONDENT_ATTRIBUTES.get(ATTRIBUTE[by])
+    if attribute is None:  # a municipality: its number, named by the caller
+        return {"nb": group, "nn": group, "en": group}
     for option in attribute.options:
         if option.code == group:
             return dict(option.label)

@@ -41,9 +41,12 @@ from survey_service.services.breakdown_groups import group_of
 from survey_service.services.breakdown_table import Group, Table
 from survey_service.services.score_store import parse_cell
 
-#: More blocks than this in one family: the smallest shown group gives way first (2^blocks
-#: unions are tried).
+#: Up to this many blocks in one family every union is tried (2^blocks); above it (the
+#: participating municipalities of an organiser's survey: one block each) a branch and bound
+#: search, which gives up after :data:`SEARCH_BUDGET` nodes: then the smallest shown group
+#: gives way first, as if it had found a union.
 MAX_BLOCKS = 12
+SEARCH_BUDGET = 200_000
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,14 @@ def history_disclosure(
         cells = sorted({c for step in steps for m in step.changes.values() for c in m})
         member = {c: _signature(c, groups) for c in cells}
         blocks = sorted(set(member.values()))
-        if len(blocks) > MAX_BLOCKS:
-            return groups  # too many to try every union: withhold (smallest first) instead
         for measure in measures:
             counts = _merged_counts(steps, measure, member, blocks)
-            union = _small_union(counts, min_n)
+            if len(blocks) <= MAX_BLOCKS:
+                union = _small_union(counts, min_n)
+            else:
+                union = _small_union_searched(counts, min_n)
+                if union == _GAVE_UP:
+                    return groups  # withhold (smallest first) instead
             if union is not None:
                 inside = {blocks[b] for b in union}
                 return [g for g in groups if _breaks(g, groups, inside, blocks)]
@@ -168,6 +174,54 @@ def _small_union(counts: NDArray[np.float64], min_n: int) -> tuple[int, ...] | N
         small = np.flatnonzero((weight >= 1) & (weight < min_n))
         if small.size:
             return tuple(int(b) for b in np.flatnonzero(unions[small[0]]))
+    return None
+
+
+#: What :func:`_small_union_searched` answers when it ran out of budget.
+_GAVE_UP: tuple[int, ...] = (-1,)
+
+
+def _small_union_searched(
+    counts: NDArray[np.float64], min_n: int, *, budget: int = SEARCH_BUDGET
+) -> tuple[int, ...] | None:
+    """As :func:`_small_union`, by branch and bound over the blocks (heaviest first): a
+    block is put inside or left outside in turn, and a branch is cut when even its best
+    completion weighs ``min_n`` or more. Per step, the weight ``min(x, total - x)`` is
+    concave in the changes ``x`` inside, so over every completion (``x`` between what is
+    inside now and that plus all blocks still open) it is least at one of the two ends:
+    the sum of those least values bounds the branch from below. :data:`_GAVE_UP` when the
+    search needs more than ``budget`` nodes."""
+    rows, blocks = counts.shape
+    if blocks < 2 or rows == 0:
+        return None
+    totals = counts.sum(axis=1)
+    # The last block stays outside: a union and its complement weigh the same.
+    order = sorted(range(blocks - 1), key=lambda b: (-float(counts[:, b].sum()), b))
+    open_after = np.zeros((len(order) + 1, rows))
+    for i in range(len(order) - 1, -1, -1):
+        open_after[i] = open_after[i + 1] + counts[:, order[i]]
+
+    def weigh(inside: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.minimum(inside, totals - inside)
+
+    stack: list[tuple[int, NDArray[np.float64], tuple[int, ...]]] = [(0, np.zeros(rows), ())]
+    nodes = 0
+    while stack:
+        depth, inside, chosen = stack.pop()
+        nodes += 1
+        if nodes > budget:
+            return _GAVE_UP
+        least = float(np.minimum(weigh(inside), weigh(inside + open_after[depth])).sum())
+        if least >= min_n:
+            continue
+        if depth == len(order):
+            weight = float(weigh(inside).sum())
+            if 1 <= weight < min_n:
+                return tuple(sorted(chosen))
+            continue
+        block = order[depth]
+        stack.append((depth + 1, inside, chosen))
+        stack.append((depth + 1, inside + counts[:, block], (*chosen, block)))
     return None
 
 

@@ -62,6 +62,8 @@ def asked(survey: Survey, instrument: Instrument) -> dict[str, Any]:
     for name, value in (survey.respondent_attributes or {}).items():
         options = value.get("options") if isinstance(value, Mapping) else None
         attributes[name] = tuple(options) if options else attributes.get(name)
+    if survey.is_organised:  # which participating municipality: asked of everyone
+        attributes["municipality"] = tuple(survey.participants)
     return attributes
 
 

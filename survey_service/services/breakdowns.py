@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument
-from survey_service.models import Survey
+from survey_service.models import Municipality, Survey
 from survey_service.scoring import MeanResult, MeanStats, difference_ci, mean_ci_from_stats
 from survey_service.services import breakdown_groups, breakdown_snapshots
 from survey_service.services.breakdown_disclosure import (
@@ -56,6 +57,8 @@ def survey_breakdown(session: Session, survey: Survey, by: str, rules: Rules) ->
             baseline = _groups_of(session, before, before_instrument, by, rules)
             _add_change(current, baseline, rules)
     groups = current["groups"]
+    if by == "municipality":
+        _name_municipalities(session, groups)
     gaps = _gaps(groups, rules)
     headline = _headline(instrument, groups, gaps)
     return {
@@ -296,6 +299,18 @@ def _headline(
         "groups": rows,
         "gaps": [gap for gap in gaps if gap["figure"] == key],
     }
+
+
+def _name_municipalities(session: Session, groups: Sequence[dict[str, Any]]) -> None:
+    """A participating municipality's group is labelled with its name (in every language)."""
+    numbers = [group["group"] for group in groups]
+    rows = session.execute(
+        select(Municipality.number, Municipality.name).where(Municipality.number.in_(numbers))
+    )
+    names = {number: name for number, name in rows}
+    for group in groups:
+        name = names.get(group["group"], group["group"])
+        group["label"] = {"nb": name, "nn": name, "en": name}
 
 
 def _public(group: dict[str, Any]) -> dict[str, Any]:

@@ -28,9 +28,16 @@ from survey_service.models import Response, ScoreAggregate
 
 #: Rows per (survey, cell): more stripes, less lock contention, a little more to merge.
 STRIPES = 8
-ATTRIBUTES = ("role", "age_band", "gender", "area")
+#: The respondent attributes that make a cell; ``municipality`` only in an organiser's survey.
+ATTRIBUTES = ("role", "age_band", "gender", "area", "municipality")
 #: The response columns of :data:`ATTRIBUTES`, for reading them without loading responses.
-ATTRIBUTE_COLUMNS = (Response.role, Response.age_band, Response.gender, Response.area)
+ATTRIBUTE_COLUMNS = (
+    Response.role,
+    Response.age_band,
+    Response.gender,
+    Response.area,
+    Response.municipality,
+)
 
 #: The stored form of an :class:`Aggregate` (``score_aggregate.stats``, the entries of
 #: ``score_snapshot.cells``): ``{"m": {measure: [n, Σy, Σy²]}, "a": {dimension: [n, sums,

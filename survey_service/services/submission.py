@@ -31,7 +31,7 @@ from survey_service.instruments import (
     validate_respondent,
 )
 from survey_service.models import Response, Survey
-from survey_service.services import invitations, score_store, snapshots
+from survey_service.services import invitations, organisers, score_store, snapshots
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.errors import (
     AnswersInvalid,
@@ -144,7 +144,17 @@ def validated(
 ) -> tuple[dict[str, object], dict[str, str]]:
     """The answers and respondent attributes as they will be stored, or AnswersInvalid."""
     respondent = {k: v for k, v in (payload.get("respondent") or {}).items() if v is not None}
+    errors: dict[str, list[str]] = {}
+    chosen = None
+    if survey.is_organised:
+        # Which participating municipality: the survey's question, not the instrument's.
+        chosen = respondent.pop(organisers.ATTRIBUTE, None)
+        refused = organisers.choice_problem(survey, chosen)
+        if refused is not None:
+            errors[f"respondent.{organisers.ATTRIBUTE}"] = [refused]
     asked = attributes_asked(survey, instrument)
+    answers: dict[str, object] = {}
+    attributes: dict[str, str] = {}
     try:
         answers = validate_answers(
             instrument,
@@ -159,16 +169,18 @@ def validated(
             instrument, respondent, areas=area_options(survey), asked=asked
         )
     except AnswerError as exc:
-        errors: dict[str, list[str]] = {}
         for problem in exc.problems:
             errors.setdefault(problem.path, []).append(problem.message)
-        raise AnswersInvalid("Some answers are not valid.", errors) from exc
+    if errors:
+        raise AnswersInvalid("Some answers are not valid.", errors)
     if not answers:
         # An empty questionnaire would count as a respondent and say nothing.
         raise AnswersInvalid(
             "Some answers are not valid.",
             {"answers": ["Answer at least one question before sending."]},
         )
+    if chosen is not None:
+        attributes[organisers.ATTRIBUTE] = str(chosen)
     return answers, attributes
 
 

@@ -9,13 +9,19 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
-from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
-from survey_service.services import audit, snapshots
-from survey_service.services.access import Principal, visible_surveys
+from survey_service.models import (
+    InstrumentRecord,
+    InstrumentVersion,
+    Municipality,
+    Survey,
+    SurveyParticipant,
+)
+from survey_service.services import audit, organisers, snapshots
+from survey_service.services.access import Principal, listed_surveys
 from survey_service.services.errors import Conflict, Forbidden, Invalid
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
 from survey_service.services.origins import is_origin
@@ -71,10 +77,16 @@ def find_by_public_id(session: Session, public_id: str) -> Survey | None:
 def list_surveys(
     session: Session, principal: Principal, filters: SurveyFilters
 ) -> Sequence[Survey]:
-    """The surveys the caller may see that match ``filters``, oldest first."""
-    statement = visible_surveys(principal).order_by(Survey.id)
+    """The surveys the caller may list that match ``filters``, oldest first: for a
+    municipality key also the organisers' surveys its municipality takes part in."""
+    statement = listed_surveys(principal).order_by(Survey.id)
     if filters.municipality is not None:
-        statement = statement.where(Survey.municipality_number == filters.municipality)
+        taking_part = select(SurveyParticipant.survey_id).where(
+            SurveyParticipant.municipality_number == filters.municipality
+        )
+        statement = statement.where(
+            or_(Survey.municipality_number == filters.municipality, Survey.id.in_(taking_part))
+        )
     if filters.status is not None:
         statement = statement.where(Survey.status == filters.status)
     if filters.period is not None:
@@ -100,17 +112,32 @@ def create_survey(
     actor: str,
     municipality_scope: str | None = None,
 ) -> Survey:
-    """A new draft survey. ``municipality_scope`` is the only municipality whose surveys the
-    caller may see (a municipality key's), or None for a caller who sees every survey; a
-    survey the caller may not see is named exactly as one that does not exist."""
-    if municipality_scope is not None and data["municipality"] != municipality_scope:
-        raise Forbidden("A municipality key may create surveys only for its own municipality.")
-    municipality, version, baseline = _checked(session, data, municipality_scope)
+    """A new draft survey, run by a municipality (``municipality``) or by an organiser
+    (``organiser`` with ``participants``). ``municipality_scope`` is the only municipality
+    whose surveys the caller may see (a municipality key's), or None for a caller who sees
+    every survey; a survey the caller may not see is named exactly as one that does not
+    exist."""
+    if municipality_scope is not None and (
+        data.get("organiser") is not None or data.get("municipality") != municipality_scope
+    ):
+        raise Forbidden(
+            "A municipality key may create surveys only for its own municipality; an "
+            "organiser's survey is created with an admin key."
+        )
+    checked = _checked(session, data, municipality_scope)
+    version, municipality = checked.version, checked.municipality
     opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
-    language = data.get("default_language") or municipality.written_standard or "nb"
+    standard = municipality.written_standard if municipality is not None else None
+    if checked.organiser is not None and checked.organiser[0] == "network":
+        standard = "nn"  # the network writes Nynorsk, as its name does
+    language = data.get("default_language") or standard or "nb"
+    kind, county, name = checked.organiser or (None, None, None)
     survey = Survey(
         public_id=secrets.token_urlsafe(12),
-        municipality_number=municipality.number,
+        municipality_number=municipality.number if municipality is not None else None,
+        organiser_kind=kind,
+        organiser_county=county,
+        organiser_name=name,
         instrument_version=version,
         audience=data["audience"],
         title=data["title"],
@@ -121,12 +148,13 @@ def create_survey(
         opens_at=opens_at,
         closes_at=closes_at,
         population_size=data.get("population_size"),
-        baseline_survey_id=baseline.id if baseline is not None else None,
+        baseline_survey_id=checked.baseline.id if checked.baseline is not None else None,
         targets=dict(data.get("targets") or {}),
         embed_origins=list(data.get("embed_origins") or []),
         respondent_attributes=dict(data.get("respondent_attributes") or {}),
         population_margins=dict(data.get("population_margins") or {}),
     )
+    organisers.set_participants(survey, checked.participants)
     session.add(survey)
     session.flush()
     audit.record(
@@ -135,21 +163,30 @@ def create_survey(
         "survey.create",
         f"survey:{survey.id}",
         municipality=survey.municipality_number,
+        organiser=name,
+        participants=len(checked.participants),
         instrument=version.instrument.key,
         version=version.version,
     )
     return survey
 
 
-def _checked(
-    session: Session, data: Mapping[str, Any], municipality_scope: str | None
-) -> tuple[Municipality, InstrumentVersion, Survey | None]:
+@dataclass(frozen=True)
+class _Checked:
+    """What a new survey refers to: who runs it, its instrument version and baseline."""
+
+    municipality: Municipality | None
+    organiser: tuple[str, str | None, str] | None
+    participants: list[str]
+    version: InstrumentVersion
+    baseline: Survey | None
+
+
+def _checked(session: Session, data: Mapping[str, Any], municipality_scope: str | None) -> _Checked:
     """What a new survey refers to, once every rule holds; else SurveyInvalid with every
     problem at once."""
     problems = _Problems()
-    municipality = session.get(Municipality, data["municipality"])
-    if municipality is None:
-        problems.add("municipality", f"No municipality has the number {data['municipality']!r}.")
+    municipality, organiser, participants = _runner(session, data, problems)
     version = _instrument_version(session, data, problems)
     instrument = as_instrument(version) if version is not None else None
     _check_times(data.get("opens_at"), data.get("closes_at"), problems)
@@ -167,8 +204,37 @@ def _checked(
     if data["audience"] not in AUDIENCES:
         problems.add("audience", f"Must be one of: {', '.join(AUDIENCES)}.")
     problems.raise_any("The survey is not valid.")
-    assert municipality is not None and version is not None
-    return municipality, version, baseline
+    assert version is not None
+    return _Checked(municipality, organiser, participants, version, baseline)
+
+
+def _runner(
+    session: Session, data: Mapping[str, Any], problems: _Problems
+) -> tuple[Municipality | None, tuple[str, str | None, str] | None, list[str]]:
+    """Who runs the survey: a municipality, or an organiser with its participants."""
+    number, organiser = data.get("municipality"), data.get("organiser")
+    participants = data.get("participants")
+    if (number is None) == (organiser is None):
+        problems.add(
+            "municipality",
+            "Give either municipality (a municipality runs the survey) or organiser (the "
+            "network, KS or a county runs it for the participants), not both.",
+        )
+        return None, None, []
+    if number is not None:
+        if participants:
+            problems.add(
+                "participants",
+                "Only an organiser's survey has participants; a municipality's survey is "
+                "answered by its own people.",
+            )
+        municipality = session.get(Municipality, number)
+        if municipality is None:
+            problems.add("municipality", f"No municipality has the number {number!r}.")
+        return municipality, None, []
+    runner = organisers.check_organiser(session, dict(organiser or {}), problems.add)
+    numbers = organisers.check_participants(session, list(participants or []), problems.add)
+    return None, runner, numbers
 
 
 def update_survey(
@@ -206,6 +272,8 @@ def update_survey(
         _check_targets(changes["targets"] or {}, as_instrument(survey.instrument_version), problems)
     if "embed_origins" in changes:
         _check_origins(changes["embed_origins"] or [], problems)
+    if "participants" in changes:
+        _check_new_participants(session, survey, changes["participants"], problems)
     if "population_margins" in changes:
         instrument = as_instrument(survey.instrument_version)
         asked = set(survey.respondent_attributes or {}) | {
@@ -224,6 +292,8 @@ def update_survey(
     ):
         if name in changes:
             setattr(survey, name, changes[name])
+    if "participants" in changes:
+        organisers.set_participants(survey, changes["participants"])
     if new_status is not None and new_status != survey.status:
         survey.status = new_status
         if new_status == "open" and survey.opens_at is None:
@@ -250,6 +320,23 @@ def update_survey(
         status=survey.status,
     )
     return survey
+
+
+def _check_new_participants(
+    session: Session, survey: Survey, numbers: Sequence[str], problems: _Problems
+) -> None:
+    """Participants change only on an organiser's survey; once it has left draft, only by
+    more municipalities joining (a municipality's respondents stay theirs)."""
+    if not survey.is_organised:
+        problems.add("participants", "Only an organiser's survey has participants.")
+        return
+    organisers.check_participants(session, list(numbers), problems.add)
+    left = sorted(set(survey.participants) - set(numbers))
+    if left and survey.status != "draft":
+        raise SurveyConflict(
+            f"The survey has left draft, so no participating municipality can leave it "
+            f"({', '.join(left)}); municipalities may still join."
+        )
 
 
 def links(survey: Survey, public_url: str) -> dict[str, str]:
@@ -302,8 +389,17 @@ def _baseline(
         # answer would tell the caller which ids exist elsewhere.
         problems.add("baseline_survey", f"No survey has the id {baseline_id}.")
         return None
-    if baseline.municipality_number != data["municipality"]:
-        problems.add("baseline_survey", "The baseline must be a survey of the same municipality.")
+    organiser = data.get("organiser") or {}
+    if data.get("municipality") is not None:
+        if baseline.municipality_number != data["municipality"]:
+            problems.add(
+                "baseline_survey", "The baseline must be a survey of the same municipality."
+            )
+    elif (baseline.organiser_kind, baseline.organiser_county) != (
+        organiser.get("kind"),
+        organiser.get("county"),
+    ):
+        problems.add("baseline_survey", "The baseline must be a survey of the same organiser.")
     if version is not None and baseline.instrument_version.instrument_id != version.instrument_id:
         problems.add("baseline_survey", "The baseline must use the same instrument.")
     return baseline

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from survey_service.services.breakdown_history import _small_union
+from survey_service.services.breakdown_history import _small_union, _small_union_searched
 
 K = 5
 
@@ -52,3 +52,38 @@ def test_politicians_together_and_one_with_others():
     assert _small_union(np.array([[5.0, 0.0], [1.0, 4.0]]), K) is not None
     # Spread over the snapshots, they are not isolated.
     assert _small_union(np.array([[2.0, 3.0], [2.0, 3.0], [2.0, 3.0]]), K) is None
+
+
+def _weight(counts: np.ndarray, union: tuple[int, ...]) -> float:
+    inside = counts[:, list(union)].sum(axis=1)
+    return float(np.minimum(inside, counts.sum(axis=1) - inside).sum())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_branch_and_bound_finds_a_small_union_exactly_when_one_exists(seed):
+    """Many blocks (an organiser's survey: one per participating municipality) are searched
+    by branch and bound: on tables small enough to try every union, it finds one exactly
+    when there is one, and what it finds weighs 1 to k - 1."""
+    rng = np.random.default_rng(seed)
+    blocks = int(rng.integers(2, 11))
+    rows = int(rng.integers(1, 5))
+    counts = rng.choice([0, 0, 0, 1, 1, 2, 3, 6], size=(rows, blocks)).astype(float)
+    exhaustive = _small_union(counts, 5)
+    searched = _small_union_searched(counts, 5)
+    assert (exhaustive is None) == (searched is None), (counts, exhaustive, searched)
+    if searched is not None:
+        assert 1 <= _weight(counts, searched) < 5
+        assert blocks - 1 not in searched  # the last block stays outside
+
+
+def test_the_branch_and_bound_audits_a_hundred_municipalities_quickly():
+    """110 blocks, twenty published steps of random arrivals: decided within the budget."""
+    rng = np.random.default_rng(7)
+    counts = np.zeros((20, 110))
+    for row in counts:
+        for block in rng.integers(0, 110, size=15):
+            row[block] += 1
+    found = _small_union_searched(counts, 5)
+    assert found != (-1,)
+    if found is not None:
+        assert 1 <= _weight(counts, found) < 5

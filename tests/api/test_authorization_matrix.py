@@ -117,6 +117,11 @@ ACCESS: dict[str, Rule] = {
     "GET /api/v1/surveys/<int:survey_id>/breakdowns": rule(
         *READERS, scope="survey", query={"by": "gender"}
     ),
+    # A municipality's part of an organiser's survey (``World.gathering``): every role; a
+    # municipality key its own part only (another municipality's answers 404).
+    "GET /api/v1/surveys/<int:survey_id>/parts/<string:number>": rule(
+        *READERS, scope="survey", survey="gathering"
+    ),
     "GET /api/v1/scores": rule(*READERS, query=INSTRUMENT),
     # Anonymised response sets: admin and analyst.
     "GET /api/v1/exports/responses": rule(ADMIN, ANALYST, query=INSTRUMENT),
@@ -192,16 +197,28 @@ def _flask_rule(openapi_path: str) -> str:
 
 @dataclass
 class World:
-    """The survey every survey-scoped request names (of municipality OWN), and the headers
-    of each caller."""
+    """The survey every survey-scoped request names (of municipality OWN), the network's
+    survey OWN takes part in (for a part), and the headers of each caller."""
 
     survey: dict[str, Any]
+    gathering: dict[str, Any]
     headers: dict[str, dict[str, str]]
 
 
 def _world(app, client, make_key: Callable[..., str]) -> World:
     admin = make_key(ADMIN)
     survey = open_survey(client, admin, municipality=OWN)
+    gathering = client.post(
+        "/api/v1/surveys",
+        json={
+            "organiser": {"kind": "network"},
+            "participants": [OWN],
+            "instrument": "samlingsevaluering",
+            "audience": "mixed",
+            "title": "Samlinga",
+        },
+        headers=bearer(admin),
+    ).get_json()
     revoked = make_key(ADMIN, name="revoked")
     expired = make_key(ADMIN, name="expired")
     with app.app_context():
@@ -222,7 +239,7 @@ def _world(app, client, make_key: Callable[..., str]) -> World:
         DASHBOARD: bearer(make_key(DASHBOARD)),
         ANALYST: bearer(make_key(ANALYST)),
     }
-    return World(survey, headers)
+    return World(survey, gathering, headers)
 
 
 _PATH_VALUES = {
@@ -234,11 +251,12 @@ _PATH_VALUES = {
 }
 
 
-def _url(rule_text: str, world: World) -> str:
+def _url(rule_text: str, world: World, rule_: Rule) -> str:
+    survey = world.gathering if rule_.request.get("survey") == "gathering" else world.survey
     values = {
         **_PATH_VALUES,
-        "survey_id": str(world.survey["id"]),
-        "public_id": world.survey["public_id"],
+        "survey_id": str(survey["id"]),
+        "public_id": survey["public_id"],
     }
 
     def value(match: re.Match[str]) -> str:
@@ -325,7 +343,7 @@ def test_authorization_matrix(app, client, make_key):
     cells = 0
     for method, rule_text, name in operations(app):
         rule_ = ACCESS[name]
-        url = _url(rule_text, world)
+        url = _url(rule_text, world, rule_)
         for caller in CALLERS:
             expected = _expected(rule_, caller)
             response = _call(client, method, url, rule_, caller, world.headers[caller])

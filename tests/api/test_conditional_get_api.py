@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
+from survey_service import create_app
 from survey_service.cli import main
+from survey_service.db import db
 
 from helpers import (
     answers_for,
@@ -174,6 +176,40 @@ def test_a_new_survey_of_the_instrument_changes_the_bulk_tag_and_not_the_others(
     dice_survey(client, admin, municipality="0301")
     assert get(client, BULK, admin, bulk).status_code == 200
     assert_not_modified(get(client, reads(survey)["scores"], admin, scores), scores)
+
+
+def test_a_kept_bulk_body_is_the_body_the_view_computes(app, client, admin, make_key):
+    """The bulk call keeps its last bodies in the process, by tag: a read served from them is
+    byte for byte what a process without them computes, a key of another scope never gets
+    another scope's body, and a new snapshot is seen at once."""
+    survey = dice_survey(client, admin)
+    oslo_survey = dice_survey(client, admin, municipality="0301")
+    answered(client, survey, 5)
+    answered(client, oslo_survey, 6)
+    first = get(client, BULK, admin)
+    again = get(client, BULK, admin)  # from the bodies this app keeps
+    assert app.extensions["conditional_get_bodies"], "the bulk call keeps its bodies"
+    computed = computed_elsewhere(app, BULK, admin)
+    assert again.data == first.data == computed.data
+    assert again.headers["ETag"] == first.headers["ETag"] == computed.headers["ETag"]
+
+    oslo = get(client, BULK, make_key("municipality", "0301")).get_json()
+    assert [row["municipality"] for row in oslo["surveys"]] == ["0301"]
+
+    answered(client, survey, 5)  # a new snapshot of Bergen's figures
+    moved = get(client, BULK, admin)
+    assert moved.headers["ETag"] != first.headers["ETag"] and moved.data != first.data
+    assert moved.data == computed_elsewhere(app, BULK, admin).data
+
+
+def computed_elsewhere(app, url, key):
+    """``url`` read from another app on the same database, which has kept nothing yet."""
+    other = create_app(dict(app.config))
+    try:
+        return get(other.test_client(), url, key)
+    finally:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def test_a_rescore_that_retakes_the_snapshot_changes_the_tag(app, client, admin, monkeypatch):

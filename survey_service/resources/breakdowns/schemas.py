@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from survey_service.resources.schemas import ConfidenceIntervalSchema, Schema
 from survey_service.resources.scores.schemas import FigureSchema, SnapshotSchema
+from survey_service.resources.surveys.schemas import OrganiserSchema
 from survey_service.services.breakdown_groups import BREAKDOWNS
 
 _text = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
@@ -30,6 +31,14 @@ class BreakdownQuerySchema(Schema):
         validate=ma.validate.OneOf(BREAKDOWNS),
         metadata={"description": "the attribute to break the scores down by"},
     )
+    confidence_level = ma.fields.Float(
+        load_default=0.95,
+        validate=ma.validate.Range(0.5, 0.999),
+        metadata={"description": "between 0.5 and 0.999"},
+    )
+
+
+class PartQuerySchema(Schema):
     confidence_level = ma.fields.Float(
         load_default=0.95,
         validate=ma.validate.Range(0.5, 0.999),
@@ -85,7 +94,9 @@ class BaselineBreakdownSchema(Schema):
 
 class BreakdownSchema(Schema):
     survey = ma.fields.Integer()
-    municipality = ma.fields.String()
+    municipality = ma.fields.String(
+        allow_none=True, metadata={"description": "null for an organiser's survey"}
+    )
     instrument = ma.fields.String()
     instrument_version = ma.fields.String()
     audience = ma.fields.String()
@@ -119,3 +130,33 @@ class BreakdownSchema(Schema):
     groups = ma.fields.List(ma.fields.Nested(GroupSchema))
     gaps = ma.fields.List(ma.fields.Nested(GapSchema))
     baseline = ma.fields.Nested(BaselineBreakdownSchema, allow_none=True)
+
+
+class PartSchema(Schema):
+    survey = ma.fields.Integer()
+    title = ma.fields.String()
+    organiser = ma.fields.Nested(OrganiserSchema)
+    municipality = ma.fields.String()
+    municipality_name = ma.fields.String()
+    instrument = ma.fields.String()
+    instrument_version = ma.fields.String()
+    audience = ma.fields.String()
+    period = ma.fields.String()
+    confidence_level = ma.fields.Float()
+    min_n = ma.fields.Integer()
+    withheld = ma.fields.String(
+        allow_none=True, metadata={**_REASON, "description": "why no part is shown at all"}
+    )
+    snapshot = ma.fields.Nested(
+        SnapshotSchema,
+        allow_none=True,
+        metadata={"description": "the score snapshot of the whole survey the part comes from"},
+    )
+    n = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the municipality's respondents; null withheld"}
+    )
+    suppressed = ma.fields.Boolean()
+    suppression_reason = ma.fields.String(allow_none=True, metadata=_REASON)
+    dimensions = ma.fields.List(ma.fields.Nested(FigureSchema))
+    indices = ma.fields.List(ma.fields.Nested(FigureSchema))
+    method = ma.fields.Dict()

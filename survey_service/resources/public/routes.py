@@ -18,7 +18,7 @@ from survey_service.resources.public.schemas import (
     SubmissionSchema,
     WithdrawalSchema,
 )
-from survey_service.services import submission
+from survey_service.services import organisers, submission
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import find_by_public_id
@@ -42,17 +42,21 @@ def find_public(public_id: str) -> Survey:
 def questionnaire(survey: Survey, lang: str | None) -> dict[str, Any]:
     language = lang or survey.default_language
     instrument = as_instrument(survey.instrument_version)
+    rendered = render(instrument, language, audience=survey.audience)
+    if survey.is_organised:  # which participating municipality: asked first of all
+        names = organisers.participant_names(db.session, survey)
+        rendered["respondent"].insert(0, organisers.question(language, names))
     return {
         "public_id": survey.public_id,
         "title": survey.title,
         "municipality": survey.municipality_number,
-        "municipality_name": survey.municipality.name,
+        "municipality_name": organisers.runner_name(survey),
         "language": language,
         "access": survey.access,
         "accepting_responses": accepting_responses(survey),
         "closes_at": survey.closes_at,
         "submit_url": url_for("public.Responses", public_id=survey.public_id),
-        "questionnaire": render(instrument, language, audience=survey.audience),
+        "questionnaire": rendered,
     }
 
 

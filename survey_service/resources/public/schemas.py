@@ -14,6 +14,14 @@ class RespondentSchema(Schema):
     age_band = ma.fields.String(allow_none=True)
     gender = ma.fields.String(allow_none=True)
     area = ma.fields.String(allow_none=True)
+    municipality = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "a survey an organiser runs (the questionnaire's respondent question "
+            "`municipality`): the participating municipality the respondent comes from, "
+            "required; any other survey refuses it"
+        },
+    )
 
 
 class SubmissionSchema(Schema):
@@ -80,8 +88,12 @@ class PublicQuerySchema(Schema):
 class PublicSurveySchema(Schema):
     public_id = ma.fields.String()
     title = ma.fields.String()
-    municipality = ma.fields.String()
-    municipality_name = ma.fields.String()
+    municipality = ma.fields.String(
+        allow_none=True, metadata={"description": "null when an organiser runs the survey"}
+    )
+    municipality_name = ma.fields.String(
+        metadata={"description": "who runs the survey: the municipality's or organiser's name"}
+    )
     language = ma.fields.String()
     access = ma.fields.String()
     accepting_responses = ma.fields.Boolean()

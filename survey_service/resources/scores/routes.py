@@ -24,6 +24,8 @@ from survey_service.services.scores import Rules
 blp = Blueprint("scores", __name__, description="Scores across surveys, with benchmarks.")
 
 MAX_PAGE_SIZE = 500
+#: Bodies of the bulk call each worker keeps (a page of 500 rows is about 7 MB).
+KEPT_BULK_BODIES = 4
 
 
 class AllScoresQuerySchema(ScoresQuerySchema):
@@ -51,7 +53,9 @@ class AllScoresQuerySchema(ScoresQuerySchema):
 class AllScores(MethodView):
     @blp.requires("admin", "municipality", "dashboard", "analyst")
     @blp.arguments(AllScoresQuerySchema, location="query")
-    @blp.conditional(read_versions.instrument_results)
+    # The bulk body takes hundreds of milliseconds to compute and is polled by dashboards:
+    # each worker keeps its last few by tag (conditional_get.py).
+    @blp.conditional(read_versions.instrument_results, keep=KEPT_BULK_BODIES)
     @blp.response(200, AllScoresSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """Get every survey's scores for an instrument, each compared with benchmarks

@@ -32,9 +32,9 @@ from survey_service.resources.surveys.schemas import (
     SurveySchema,
     SurveyUpdateSchema,
 )
-from survey_service.services import snapshots
+from survey_service.services import organisers, snapshots
 from survey_service.services import surveys as service
-from survey_service.services.access import Principal, get_visible
+from survey_service.services.access import Principal, get_listed, get_visible
 from survey_service.services.benefit_realisation import benefit_realisation
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.comments import survey_comments
@@ -60,7 +60,9 @@ def present(survey: Survey) -> dict[str, Any]:
         "id": survey.id,
         "public_id": survey.public_id,
         "municipality": survey.municipality_number,
-        "municipality_name": survey.municipality.name,
+        "municipality_name": organisers.runner_name(survey),
+        "organiser": organisers.organiser_of(survey),
+        "participants": organisers.participant_names(db.session, survey),
         "instrument": version.instrument.key,
         "instrument_version": version.version,
         "audience": survey.audience,
@@ -98,7 +100,9 @@ class Surveys(MethodView):
     def get(self, query: dict[str, Any]) -> Any:
         """List surveys
 
-        A municipality key sees only its own municipality's surveys.
+        A municipality key sees its own municipality's surveys, and the surveys an organiser
+        (the network, KS, a county) runs in which its municipality takes part; `municipality`
+        narrows the list to the surveys a municipality runs or takes part in.
         """
         filters = service.SurveyFilters(**query)
         return [present(s) for s in service.list_surveys(db.session, principal(), filters)]
@@ -110,7 +114,9 @@ class Surveys(MethodView):
         """Create a survey
 
         It starts as a draft; open it with `PATCH {"status": "open"}`. A municipality key may
-        create surveys for its own municipality only.
+        create surveys for its own municipality only. An admin key may create a survey that
+        an organiser runs for several municipalities: `organiser` and `participants` instead
+        of `municipality`; its form asks each respondent which of them they come from.
         """
         who = principal()
         survey = service.create_survey(
@@ -126,8 +132,16 @@ class SurveyById(MethodView):
     @blp.response(200, SurveySchema)
     @blp.error(404, "No such survey, or not this key's municipality")
     def get(self, survey_id: int) -> Any:
-        """Get a survey"""
-        return present(find_or_404(survey_id))
+        """Get a survey
+
+        A municipality key gets its own municipality's surveys, and the surveys an organiser
+        runs in which its municipality takes part (of whose results it reads its own part
+        only: `GET /surveys/{id}/parts/{number}`).
+        """
+        survey = get_listed(db.session, principal(), survey_id)
+        if survey is None:
+            abort(404, message=f"No survey {survey_id} that this key may see.")
+        return present(survey)
 
     @blp.requires(*OWNERS)
     @blp.arguments(SurveyUpdateSchema)

@@ -10,12 +10,13 @@ import marshmallow as ma
 
 from survey_service.api import MAX_INTEGER
 from survey_service.instruments import AUDIENCES, LANGUAGES, RESPONDENT_ATTRIBUTES
-from survey_service.models.survey import ACCESS_KINDS, SURVEY_STATUSES
+from survey_service.models.survey import ACCESS_KINDS, ORGANISER_KINDS, SURVEY_STATUSES
 from survey_service.resources.schemas import (
     ConfidenceIntervalSchema,
     DatabaseId,
     Line,
     Schema,
+    county_number,
     municipality_number,
 )
 
@@ -68,10 +69,48 @@ _margins = ma.fields.Dict(
     },
 )
 _closes_at = "must be after opens_at (422 otherwise)"
+_participants = ma.fields.List(
+    municipality_number(),
+    validate=ma.validate.Length(min=1, max=400),
+    metadata={
+        "description": "an organiser's survey: the municipalities taking part (kommunenummer); "
+        "its respondents say which of them they come from, and each one's key sees the survey "
+        "and its own part. Every number must be a municipality's, each once (422 otherwise)"
+    },
+)
+
+
+class OrganiserRequestSchema(Schema):
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(ORGANISER_KINDS),
+        metadata={"description": "network (Saman om ein betre kommune), ks, or county"},
+    )
+    county = county_number(
+        metadata={"description": "a county's number, for kind county only (422 otherwise)"}
+    )
+    name = Line(
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "default: the network's name, KS, or the county's name"},
+    )
 
 
 class SurveyCreateSchema(Schema):
-    municipality = municipality_number(required=True, metadata={"example": "4601"})
+    municipality = municipality_number(
+        metadata={
+            "example": "4601",
+            "description": "the municipality that runs the survey; give this or `organiser` "
+            "(422 for both or neither)",
+        }
+    )
+    organiser = ma.fields.Nested(
+        OrganiserRequestSchema,
+        metadata={
+            "description": "the organiser that runs the survey for `participants` instead of a "
+            "municipality (admin keys only)"
+        },
+    )
+    participants = _participants
     instrument = ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=64),
@@ -134,6 +173,14 @@ class SurveyUpdateSchema(Schema):
     embed_origins = _origins
     NUL_CHECKED_BY_FIELD = frozenset({"embed_origins"})  # "... is not an origin"
     population_margins = _margins
+    participants = ma.fields.List(
+        municipality_number(),
+        validate=ma.validate.Length(min=1, max=400),
+        metadata={
+            "description": "an organiser's survey only: the municipalities taking part; once "
+            "the survey has left draft, municipalities may join but not leave (409)"
+        },
+    )
 
     @ma.validates_schema
     def _something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -156,11 +203,35 @@ class LinksSchema(Schema):
     api = ma.fields.String()
 
 
+class OrganiserSchema(Schema):
+    kind = ma.fields.String(metadata={"enum": list(ORGANISER_KINDS)})
+    county = ma.fields.String(allow_none=True)
+    name = ma.fields.String()
+
+
+class ParticipantSchema(Schema):
+    number = ma.fields.String()
+    name = ma.fields.String()
+
+
 class SurveySchema(Schema):
     id = ma.fields.Integer()
     public_id = ma.fields.String()
-    municipality = ma.fields.String()
-    municipality_name = ma.fields.String()
+    municipality = ma.fields.String(
+        allow_none=True, metadata={"description": "null when an organiser runs the survey"}
+    )
+    municipality_name = ma.fields.String(
+        metadata={"description": "who runs the survey: the municipality's or organiser's name"}
+    )
+    organiser = ma.fields.Nested(
+        OrganiserSchema,
+        allow_none=True,
+        metadata={"description": "who runs it for the participants; null: the municipality"},
+    )
+    participants = ma.fields.List(
+        ma.fields.Nested(ParticipantSchema),
+        metadata={"description": "an organiser's survey: the municipalities taking part"},
+    )
     instrument = ma.fields.String()
     instrument_version = ma.fields.String()
     audience = ma.fields.String()

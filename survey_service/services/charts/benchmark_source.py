@@ -57,7 +57,10 @@ class Benchmark:
 
 
 def benchmark_for(session: Session, survey: Survey, rules: Rules) -> Benchmark:
-    """The benchmark of ``survey``'s figures (see the module docstring)."""
+    """The benchmark of ``survey``'s figures (see the module docstring); none for an
+    organiser's survey, which is no municipality's."""
+    if survey.is_organised:
+        return Benchmark({})
     rows, _pools = compare_surveys(session, rules, [survey])
     figures = {}
     for kind in ("dimensions", "indices"):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from survey_service.models import Survey
+from survey_service.services import organisers
 from survey_service.services.charts.benchmark_source import Benchmark, Reference, benchmark_for
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_report import Rules
@@ -70,7 +71,7 @@ def chart_data(session: Session, survey: Survey, rules: Rules, *, lang: str) -> 
         lang=lang,
         title=survey.title,
         instrument_title=instrument.title[lang],
-        municipality=survey.municipality.name,
+        municipality=organisers.runner_name(survey),
         period=survey.period,
         audience=survey.audience,
         n=scores["n"],

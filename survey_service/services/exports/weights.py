@@ -115,5 +115,6 @@ def _per_cell(weighting: Weighting, cells: Cells) -> dict[str, float]:
 
 
 def cell_of_row(row: object) -> str:
-    """The score-store cell of a response row (its attribute combination)."""
-    return score_store.cell_of({name: getattr(row, name) for name in score_store.ATTRIBUTES})
+    """The score-store cell of a response row (its attribute combination). An exported row
+    has no ``municipality``: exports hold municipalities' own surveys only."""
+    return score_store.cell_of({name: getattr(row, name, None) for name in score_store.ATTRIBUTES})

@@ -1,0 +1,1 @@
+-- A plain GET of the URL wrk is given (the baseline: GET /healthz).
