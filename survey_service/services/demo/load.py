@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_service.models import Survey
+from survey_service.models import Response, Survey
+from survey_service.services import demo_gathering as gathering
 from survey_service.services.batch_submission import submit_many
 from survey_service.services.demo.answers import Respondents, arrivals
 from survey_service.services.demo.programme import DemoSurvey, Programme, programme
@@ -48,8 +49,9 @@ def load_demo(
     today: date | None = None,
 ) -> Iterator[Loaded]:
     """Create the programme's surveys with their responses, one municipality at a time
-    (yielded once its surveys are in the session, for the caller to commit); a survey that
-    exists already is left as it is."""
+    (yielded once its surveys are in the session, for the caller to commit), then the
+    network's gathering (``demo_gathering``); a survey that exists already is left as it
+    is."""
     today = today or datetime.now(UTC).date()
     plan: Programme = programme(seed, today=today)
     existing = {title: survey for title, survey in _surveys_by_title(session)}
@@ -69,6 +71,21 @@ def load_demo(
             )
         session.flush()
         yield Loaded(participant.number, participant.name, len(wanted), responses)
+    if gathering.TITLE not in existing:
+        # The network's gathering: one survey the network ran, answered from them all.
+        progress(f"[demo] {gathering.TITLE}")
+        survey = gathering.load_gathering(
+            session,
+            participants=[p.number for p in plan.participants],
+            min_n=min_n,
+            today=today,
+            actor=DEMO_ACTOR,
+        )
+        session.flush()
+        answered = session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+        )
+        yield Loaded("", survey.title, 1, answered or 0)
 
 
 def _surveys_by_title(session: Session) -> Iterator[tuple[str, Survey]]:
