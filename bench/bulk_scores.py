@@ -26,7 +26,9 @@ from sqlalchemy import insert, select
 from survey_service.db import db
 from survey_service.instruments import score_response
 from survey_service.models import Municipality, Response
-from survey_service.services import demo, snapshots
+from survey_service.services import snapshots
+from survey_service.services.demo.answers import draw_answers, draw_respondent
+from survey_service.services.demo.programme import STAIRCASE
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.rescore import rescore
 from survey_service.services.surveys import create_survey, update_survey
@@ -59,15 +61,15 @@ def make_surveys(rng: random.Random) -> list[int]:
         )
         update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
         instrument = as_instrument(survey.instrument_version)
-        spec = demo.DEMO_SURVEYS[1]
         shift = rng.gauss(0.0, 0.05)
-        levels = {k: v + shift for k, v in demo.STAIRCASE.items()}
-        spec = demo.DemoSurvey(number, "omdommetrappen", "citizens", "", 0, levels=levels)
+        levels = {k: v + shift for k, v in STAIRCASE.items()}
         n = min(120, 20 + (population or 0) // 2000)
         rows = []
         for _ in range(n):
-            respondent = demo._respondent(instrument, {"gender": None} if weighted else {}, rng)
-            answers = demo._answers(instrument, "citizens", spec, respondent, "nb", rng)
+            respondent = draw_respondent(instrument, {"gender": None} if weighted else {}, rng)
+            answers = draw_answers(
+                instrument, "citizens", levels=levels, respondent=respondent, language="nb", rng=rng
+            )
             scores = score_response(instrument, answers)
             rows.append(
                 {

@@ -41,7 +41,9 @@ from survey_service.db import db
 from survey_service.instruments import score_response
 from survey_service.models import Response, Survey
 from survey_service.scoring import mean_ci
-from survey_service.services import demo, snapshots
+from survey_service.services import snapshots
+from survey_service.services.demo.answers import draw_answers, draw_respondent
+from survey_service.services.demo.programme import STAIRCASE
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.keys import create_key
 from survey_service.services.rescore import rescore
@@ -78,11 +80,17 @@ def make_survey(n: int, rng: random.Random, *, municipality: str = "4601") -> in
     )
     update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
     instrument = as_instrument(survey.instrument_version)
-    spec = demo.DEMO_SURVEYS[1]
     rows = []
     for _ in range(n):
-        respondent = demo._respondent(instrument, {"age_band": None, "gender": None}, rng)
-        answers = demo._answers(instrument, "citizens", spec, respondent, "nb", rng)
+        respondent = draw_respondent(instrument, {"age_band": None, "gender": None}, rng)
+        answers = draw_answers(
+            instrument,
+            "citizens",
+            levels=STAIRCASE,
+            respondent=respondent,
+            language="nb",
+            rng=rng,
+        )
         scores = score_response(instrument, answers)
         rows.append(
             {
@@ -179,11 +187,12 @@ def main() -> None:
         survey = db.session.scalar(select(Survey).order_by(Survey.id.desc()))
         assert survey is not None
         url_submit = f"/api/v1/public/surveys/{survey.public_id}/responses"
-        spec = demo.DEMO_SURVEYS[1]
         instrument = as_instrument(survey.instrument_version)
 
         def one_submission() -> None:
-            answers = demo._answers(instrument, "citizens", spec, {}, "nb", rng)
+            answers = draw_answers(
+                instrument, "citizens", levels=STAIRCASE, respondent={}, language="nb", rng=rng
+            )
             body = {"submission_id": str(uuid.uuid4()), "answers": answers}
             response = client.post(url_submit, json=body)
             assert response.status_code == 201, response.get_json()

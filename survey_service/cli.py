@@ -21,6 +21,7 @@ from survey_service.access_log import (
     keep_receipts_out_of_app_logs,
 )
 from survey_service.models.key import ROLES
+from survey_service.settings import served_at
 
 #: What operators' one-off commands (init, rescore, keys) change in the configuration: no
 #: statement timeout, since a migration or a rescore over a large set may legitimately run
@@ -176,8 +177,12 @@ def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
         def load(self) -> Any:
             return app
 
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"Serving on http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/v1/docs)")
+    public = served_at(app, host, port)
+    bound = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    where = f"http://{bound}:{port}/"
+    if f"{public}/" != where:
+        where += f", reached as {public}/"
+    click.echo(f"Serving on {where}  (API docs: {public}/api/v1/docs)")
     sys.stdout.flush()
     Server().run()
 
@@ -187,28 +192,53 @@ def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Only load the demo data; do not serve.")
 def demo_command(host: str, port: int, no_serve: bool) -> None:
-    """Init, load realistic demo data, then serve."""
+    """Init, load the network programme's demo data (110 municipalities), then serve."""
     from survey_service.db import db
     from survey_service.services.demo import load_demo
 
     app = _app(serving=not no_serve)
+    public = served_at(app, host, port)
     run_init(app)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    loaded = 0
     with app.app_context():
-        for line in load_demo(
-            db.session,
-            progress=_step,
-            public_url=f"http://{shown}:{port}",
-            min_n=app.config["SURVEY_MIN_N"],
-        ):
-            click.echo(line)
+        for part in load_demo(db.session, progress=_step, min_n=app.config["SURVEY_MIN_N"]):
+            db.session.commit()  # one municipality at a time: an interrupted run resumes
+            loaded += part.surveys
         db.session.commit()
-    click.echo(
-        "Scores need an API key: .venv/bin/survey-service keys create --role admin, then "
-        f"GET http://{shown}:{port}/api/v1/surveys/1/scores with 'Authorization: Bearer <key>'"
-    )
+        click.echo(f"The demo holds {_demo_size(db.session)}; {loaded} surveys loaded now.")
+        for line in where_to_click_first(db.session, public):
+            click.echo(line)
     if not no_serve:
         serve(app, host, port, None)
+
+
+def _demo_size(session: Any) -> str:
+    from sqlalchemy import func, select
+
+    from survey_service.models import Response, Survey
+
+    surveys = session.scalar(select(func.count()).select_from(Survey)) or 0
+    municipalities = session.scalar(select(func.count(func.distinct(Survey.municipality_number))))
+    responses = session.scalar(select(func.count()).select_from(Response)) or 0
+    return f"{surveys} surveys in {municipalities} municipalities, {responses} responses"
+
+
+def where_to_click_first(session: Any, public: str) -> list[str]:
+    """The demo's three cases with their dashboard addresses, and how to sign in."""
+    from survey_service.services.demo import BEAT_BASELINE, MISSED_TARGET, SUPPRESSED
+
+    cases = (
+        (SUPPRESSED, "a small municipality whose figures are withheld (too few respondents)"),
+        (BEAT_BASELINE, "a large municipality clearly above its 2013 baseline"),
+        (MISSED_TARGET, "a municipality that missed the targets it set for 2015"),
+    )
+    lines = [
+        f"Front page: {public}/",
+        "Sign in to the dashboard with a key: .venv/bin/survey-service keys create --role admin",
+        f"  the national ranking: {public}/dashboard/national",
+    ]
+    lines += [f"  {what}: {public}/dashboard/municipalities/{number}" for number, what in cases]
+    return lines
 
 
 @main.command("rescore")

@@ -21,6 +21,11 @@ from flask import Flask
 
 from survey_service.services.origins import is_origin
 
+#: The public base URL when ``SURVEY_PUBLIC_URL`` is not set and nothing binds an address.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+#: Marks an app whose public URL was not set, so the command that serves it may say where.
+PUBLIC_URL_DERIVED = "survey_public_url_derived"
+
 #: The smallest ``SURVEY_MIN_N`` the service accepts: below three, a published difference
 #: between two figures can reveal a single answer.
 MIN_N_FLOOR = 3
@@ -32,8 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "SURVEY_MIN_N": 5,
     # Largest request body accepted, in bytes (413 above it).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    # The public base URL used in links handed out (form links, embed snippets).
-    "SURVEY_PUBLIC_URL": "http://127.0.0.1:8000",
+    # The public base URL used in links handed out (form links, embed snippets). Unset:
+    # where ``survey-service serve`` or ``demo`` binds, else ``DEFAULT_PUBLIC_URL``.
+    "SURVEY_PUBLIC_URL": None,
     # Accepted submissions a minute per survey before 429, counted across all the worker
     # processes; refused submissions do not count (0: no limit).
     "SURVEY_RATE_LIMIT_PER_MINUTE": 600,
@@ -134,6 +140,9 @@ def load(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def _complete(app: Flask) -> None:
+    if not app.config["SURVEY_PUBLIC_URL"]:
+        app.config["SURVEY_PUBLIC_URL"] = DEFAULT_PUBLIC_URL
+        app.extensions[PUBLIC_URL_DERIVED] = True
     min_n = app.config["SURVEY_MIN_N"]
     if not isinstance(min_n, int) or min_n < MIN_N_FLOOR:
         raise ConfigurationError(
@@ -180,3 +189,14 @@ def _instance_secret(instance: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def served_at(app: Flask, host: str, port: int) -> str:
+    """The public base URL of the app served on ``host:port``: ``SURVEY_PUBLIC_URL`` when it
+    was set, else that address (made the app's public URL, for every link it hands out)."""
+    if app.extensions.get(PUBLIC_URL_DERIVED):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        if ":" in shown:  # an IPv6 address
+            shown = f"[{shown}]"
+        app.config["SURVEY_PUBLIC_URL"] = f"http://{shown}:{port}"
+    return str(app.config["SURVEY_PUBLIC_URL"]).rstrip("/")

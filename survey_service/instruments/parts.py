@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .vocabulary import Text
 
@@ -80,7 +81,7 @@ class Item:
         """Whether the item's answers map to 0–100 (Likert, rating, dice)."""
         return self.type in SCORED_TYPES
 
-    @property
+    @cached_property  # read for every answer scored
     def scale(self) -> tuple[int, int] | None:
         """``(min, max)`` of a scored item's values, ``None`` for choice and text items."""
         if self.type == "likert":
@@ -91,7 +92,7 @@ class Item:
             return self.min_value, self.max_value
         return None
 
-    @property
+    @cached_property
     def values(self) -> tuple[int | str, ...]:
         """Every allowed value except "don't know"."""
         if self.type in ("likert", "choice"):

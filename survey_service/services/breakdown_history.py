@@ -86,12 +86,18 @@ def changes_between(before: Table, after: Table, measure: str) -> NDArray[np.flo
     and at least one."""
     grown = after.changes[measure] - before.changes[measure]
     moved = (
-        ~np.isclose(after.n[measure], before.n[measure])
-        | ~np.isclose(after.s1[measure], before.s1[measure])
-        | ~np.isclose(after.s2[measure], before.s2[measure])
+        _apart(after.n[measure], before.n[measure])
+        | _apart(after.s1[measure], before.s1[measure])
+        | _apart(after.s2[measure], before.s2[measure])
     )
     net = np.maximum(np.abs(after.n[measure] - before.n[measure]), 1.0)
     return np.where(grown > 0, grown, np.where(moved, net, 0.0))
+
+
+def _apart(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``~np.isclose(a, b)`` for finite sums (its tolerances), at a fraction of its cost: it
+    runs for every figure of every snapshot."""
+    return np.abs(a - b) > 1e-8 + 1e-5 * np.abs(b)
 
 
 def history_disclosure(

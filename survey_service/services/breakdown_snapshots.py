@@ -177,19 +177,38 @@ def follow(
             else:
                 row.cells, row.margins = list(before.cells), dict(before.margins or {})
         return
-    measures = measures_of(instrument)
-    previous = parse(before.cells) if before is not None else {}
-    new = parse(after["cells"])
-    order = sorted(set(previous) | set(new))
-    later = Table.of(new, measures, order)
-    setting = setting_of(survey, instrument, min_n=min_n, margins=after["margins"])
-    step = step_between(Table.of(previous, measures, order), later, total_shown(later, setting))
+    step = step_of(
+        survey,
+        instrument,
+        previous=parse(before.cells) if before is not None else {},
+        new=parse(after["cells"]),
+        margins=after["margins"],
+        min_n=min_n,
+    )
     # Of two transactions that both believe they took the first snapshot (an INSERT ... ON
     # CONFLICT DO NOTHING reports no row count on every driver), the first one's step stays.
     values = {"survey_id": survey.id, "seq": seq, "changes": step.to_json()}
     insert_ignoring_duplicates(
         session, BreakdownStep, {**values, "published": sorted(step.published)}
     )
+
+
+def step_of(
+    survey: Survey,
+    instrument: Instrument,
+    *,
+    previous: Cells,
+    new: Cells,
+    margins: Mapping[str, Any],
+    min_n: int,
+) -> Step:
+    """What changed from the snapshot holding ``previous`` to the one holding ``new``
+    (weighted with ``margins``), as a step of the breakdowns' history."""
+    measures = measures_of(instrument)
+    order = sorted(set(previous) | set(new))
+    later = Table.of(new, measures, order)
+    setting = setting_of(survey, instrument, min_n=min_n, margins=margins)
+    return step_between(Table.of(previous, measures, order), later, total_shown(later, setting))
 
 
 def _history(session: Session, survey_id: int, *, until: int) -> list[Step]:

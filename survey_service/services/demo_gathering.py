@@ -5,7 +5,8 @@ rolled the dice (``samlingsevaluering``) on one survey the network runs, saying 
 municipality they come from. Most municipalities sent one to four people and a few sent a
 delegation, so each municipality sees its own part only where enough of its people answered
 (``survey_parts``): the small ones see theirs withheld, as a real gathering would leave it.
-Deterministic with a seed; every response goes through the submission service.
+Deterministic with a seed; the responses are stored through the batch path
+(``batch_submission``), which stores and publishes them as one-by-one submission does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from survey_service.instruments import DONT_KNOW
 from survey_service.models import Municipality, Survey
-from survey_service.services import organisers, submission
+from survey_service.services import organisers
+from survey_service.services.batch_submission import Arrival, submit_many
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import create_survey, update_survey
 
@@ -78,9 +80,16 @@ def load_gathering(
         for mood in [rng.gauss(0.72, 0.1)] * rng.choice(DELEGATIONS)
     ]
     rng.shuffle(people)
-    for number, mood in people:
-        _answer(session, survey, number, mood, rng, day, min_n)
-    update_survey(session, survey, {"status": "closed"}, actor=actor, min_n=min_n)
+    answered = [_answer(survey, number, mood, rng, day) for number, mood in people]
+    stored = submit_many(session, survey, answered, secret="demo", min_n=min_n)
+    update_survey(
+        session,
+        survey,
+        {"status": "closed"},
+        actor=actor,
+        min_n=min_n,
+        published_cells=stored.published_cells,
+    )
     session.flush()
     return survey
 
@@ -100,14 +109,8 @@ def _drawn(session: Session, rng: random.Random) -> list[str]:
 
 
 def _answer(
-    session: Session,
-    survey: Survey,
-    municipality: str,
-    mood: float,
-    rng: random.Random,
-    day: date,
-    min_n: int,
-) -> None:
+    survey: Survey, municipality: str, mood: float, rng: random.Random, day: date
+) -> Arrival:
     instrument = as_instrument(survey.instrument_version)
     answers: dict[str, object] = {}
     for item in instrument.items_for(survey.audience):
@@ -121,17 +124,10 @@ def _answer(
             low, high = item.scale
             position = min(max(rng.gauss(mood, 0.15), 0.0), 1.0)
             answers[item.link_id] = int(round(low + (high - low) * position))
-    submission.submit(
-        session,
-        survey,
-        {
-            "submission_id": str(uuid.UUID(int=rng.getrandbits(128))),
-            "answers": answers,
-            "respondent": {organisers.ATTRIBUTE: municipality},
-            "language": rng.choices(["nn", "nb", "en"], weights=[5, 4, 1])[0],
-        },
-        secret="demo",
-        min_n=min_n,
-        today=day - timedelta(days=1),
-        check_open=False,
-    )
+    payload = {
+        "submission_id": str(uuid.UUID(int=rng.getrandbits(128))),
+        "answers": answers,
+        "respondent": {organisers.ATTRIBUTE: municipality},
+        "language": rng.choices(["nn", "nb", "en"], weights=[5, 4, 1])[0],
+    }
+    return Arrival(payload, day - timedelta(days=1))

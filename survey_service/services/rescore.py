@@ -47,7 +47,7 @@ def published_cells(session: Session, survey: Survey) -> tuple[score_store.Cells
     answers (nothing stored, no object loaded into the session): what its final snapshot
     holds; and how many."""
     instrument = as_instrument(survey.instrument_version)
-    cells: score_store.Cells = {}
+    parts: dict[str, list[score_store.Aggregate]] = {}
     done = 0
     last_id = 0
     while True:
@@ -62,13 +62,14 @@ def published_cells(session: Session, survey: Survey) -> tuple[score_store.Cells
             .limit(BATCH)
         ).all()
         if not batch:
-            return cells, done
+            return {
+                cell: (len(each), score_store.summed(each)) for cell, each in parts.items()
+            }, done
         for row in batch:
             scores = score_response(instrument, row.answers)
             attributes = {name: getattr(row, name) for name in score_store.ATTRIBUTES}
             cell, part = score_store.part_of(instrument, scores, attributes, answers=row.answers)
-            n, stats = cells.get(cell, (0, score_store.EMPTY))
-            cells[cell] = (n + 1, stats + part)
+            parts.setdefault(cell, []).append(part)
         last_id = batch[-1].id
         done += len(batch)
 

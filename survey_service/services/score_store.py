@@ -314,8 +314,17 @@ def fold(
     add(session, survey_id, cell, part, sign)
 
 
-def add(session: Session, survey_id: int, cell: str, part: Aggregate, sign: int = 1) -> None:
-    """Fold ``part`` into one stripe of the cell, inside the caller's transaction."""
+def add(
+    session: Session,
+    survey_id: int,
+    cell: str,
+    part: Aggregate,
+    sign: int = 1,
+    *,
+    responses: int = 1,
+) -> None:
+    """Fold ``part`` (what ``responses`` responses add) into one stripe of the cell, inside
+    the caller's transaction."""
     stripe = random.randrange(STRIPES)
     row = _locked_row(session, survey_id, cell, stripe)
     if row is None:
@@ -323,8 +332,8 @@ def add(session: Session, survey_id: int, cell: str, part: Aggregate, sign: int 
         row = _locked_row(session, survey_id, cell, stripe)
         assert row is not None
     row.stats = Aggregate.from_json(row.stats).plus(part, sign).to_json()
-    row.n = (row.n or 0) + sign
-    row.changes = (row.changes or 0) + 1
+    row.n = (row.n or 0) + sign * responses
+    row.changes = (row.changes or 0) + responses
     session.flush()
 
 

@@ -41,7 +41,7 @@ an item) moves by those answers in the final one. They are answers from among at
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,20 +84,12 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
     if changes - (current.changes if current is not None else 0) < min_n:
         savepoint.rollback()
         return False
-    cells = score_store.merged_by_cell(rows)
-    if current is not None:
-        cells = _keep_figures_that_moved_too_little(cells, _merged(current.cells), min_n)
-    values = {
-        "changes": changes,
-        "n": sum(n for n, _stats in cells.values()),
-        "taken_on": today,
-        "margins": dict(survey.population_margins or {}),
-        "cells": [
-            [cell, n, stats.to_json()]
-            for cell, (n, stats) in sorted(cells.items())
-            if _any(n, stats)
-        ],
-    }
+    cells = next_cells(
+        score_store.merged_by_cell(rows),
+        previous=_merged(current.cells) if current is not None else None,
+        min_n=min_n,
+    )
+    values = snapshot_values(cells, changes=changes, today=today, margins=survey.population_margins)
     if current is None:
         taken = insert_ignoring_duplicates(
             session, ScoreSnapshot, {"survey_id": survey.id, "seq": 1, **values}
@@ -118,6 +110,28 @@ def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date)
     breakdown_snapshots.follow(session, survey, before=current, after=values, seq=seq, min_n=min_n)
     savepoint.commit()
     return True
+
+
+def next_cells(live: Cells, *, previous: Cells | None, min_n: int) -> Cells:
+    """The cells a new snapshot publishes of the live aggregates ``live``, after the
+    snapshot holding ``previous`` (None: the first): each figure that moved too little
+    keeps its old statistics; cells with nothing in them are left out."""
+    if previous is not None:
+        live = _keep_figures_that_moved_too_little(live, previous, min_n)
+    return {cell: value for cell, value in live.items() if _any(*value)}
+
+
+def snapshot_values(
+    cells: Cells, *, changes: int, today: date, margins: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """A snapshot row's values (all but ``survey_id`` and ``seq``) for ``next_cells``."""
+    return {
+        "changes": changes,
+        "n": sum(n for n, _stats in cells.values()),
+        "taken_on": today,
+        "margins": dict(margins or {}),
+        "cells": [[cell, n, stats.to_json()] for cell, (n, stats) in sorted(cells.items())],
+    }
 
 
 def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
@@ -147,9 +161,19 @@ def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
     return session.execute(aggregates).all()
 
 
-def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
+def finalise(
+    session: Session,
+    survey: Survey,
+    *,
+    min_n: int,
+    today: date,
+    published_cells: tuple[Cells, int] | None = None,
+) -> bool:
     """Take the survey's final snapshot, if it has stopped collecting and it is due (see the
     module docstring); in the caller's transaction. Returns whether it did.
+    ``published_cells``: the aggregates of exactly the published responses and their
+    number, when the caller knows them (``rescore.published_cells`` otherwise scores them
+    again).
 
     The final snapshot holds exactly the published responses, every figure current, weighted
     by the margins of the last snapshot (one state, one weighting). It is not taken while
@@ -162,7 +186,7 @@ def finalise(session: Session, survey: Survey, *, min_n: int, today: date) -> bo
         return False
     if _withdrawn_since(session, current):
         return False
-    cells, n = rescore.published_cells(session, survey)
+    cells, n = published_cells or rescore.published_cells(session, survey)
     values = {
         "final": True,
         "n": n,
@@ -267,5 +291,9 @@ def _keep_figures_that_moved_too_little(live: Cells, previous: Cells, min_n: int
     for cell in live.keys() | previous.keys():
         n, stats = live.get(cell, (0, EMPTY))
         old = previous.get(cell, (0, EMPTY))[1]
-        out[cell] = (n, stats.with_figures_from(old, kept))
+        # Every figure a cell holds has a change count: a cell without a kept one is as it is.
+        if kept.isdisjoint(stats.changes) and kept.isdisjoint(old.changes):
+            out[cell] = (n, stats)
+        else:
+            out[cell] = (n, stats.with_figures_from(old, kept))
     return out

@@ -114,7 +114,7 @@ def submit(
         ensure_open(survey)
 
     instrument = as_instrument(survey.instrument_version)
-    answers, respondent = _validated(survey, instrument, payload)
+    answers, respondent = validated(survey, instrument, payload)
     language = payload.get("language") or survey.default_language
 
     token = payload.get("token")
@@ -149,7 +149,7 @@ def submit(
     return Receipt(receipt, created=True)
 
 
-def _validated(
+def validated(
     survey: Survey, instrument: Instrument, payload: Mapping[str, Any]
 ) -> tuple[dict[str, object], dict[str, str]]:
     """The answers and respondent attributes as they will be stored, or AnswersInvalid."""

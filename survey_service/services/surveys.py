@@ -25,6 +25,7 @@ from survey_service.services.access import Principal, listed_surveys
 from survey_service.services.errors import Conflict, Forbidden, Invalid
 from survey_service.services.instrument_catalog import as_instrument, find_version, newest_version
 from survey_service.services.origins import is_origin
+from survey_service.services.score_store import Cells
 
 #: Allowed status changes: the lifecycle is draft -> open -> closed.
 TRANSITIONS = {("draft", "open"), ("open", "closed"), ("draft", "closed")}
@@ -238,10 +239,17 @@ def _runner(
 
 
 def update_survey(
-    session: Session, survey: Survey, changes: Mapping[str, Any], *, actor: str, min_n: int
+    session: Session,
+    survey: Survey,
+    changes: Mapping[str, Any],
+    *,
+    actor: str,
+    min_n: int,
+    published_cells: tuple[Cells, int] | None = None,
 ) -> Survey:
     """Apply ``changes``; a survey that stops collecting gets its final snapshot
-    (``min_n``: the smallest group a figure may come from)."""
+    (``min_n``: the smallest group a figure may come from; ``published_cells``: see
+    ``snapshots.finalise``)."""
     problems = _Problems()
     new_status = changes.get("status")
     if new_status is not None and new_status != survey.status:
@@ -298,7 +306,13 @@ def update_survey(
                 survey.closes_at = now
     session.flush()
     # Closed (or its closing time moved into the past): its final figures are published now.
-    snapshots.finalise(session, survey, min_n=min_n, today=datetime.now(UTC).date())
+    snapshots.finalise(
+        session,
+        survey,
+        min_n=min_n,
+        today=datetime.now(UTC).date(),
+        published_cells=published_cells,
+    )
     audit.record(
         session,
         actor,

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from survey_service.cli import main
 
 from helpers import bearer
-from served import request, start_server
+from served import create_key, open_survey, request, run_cli, start_server
 
 
 def test_keys_create_prints_the_key_on_the_last_line(app, client, monkeypatch):
@@ -84,3 +84,29 @@ def test_serve_logs_no_address_or_token(tmp_path):
     assert "GET /healthz 200" in output
     assert "SECRET123" not in output and "127.0.0.1 -" not in output
     assert "Python-urllib" not in output
+
+
+def test_serve_hands_out_links_to_the_address_it_binds(tmp_path):
+    """Without SURVEY_PUBLIC_URL, the forms' links are on the port served; with it, on it."""
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
+        "SURVEY_SECRET_KEY": "x",
+    }
+    env.pop("SURVEY_PUBLIC_URL", None)
+    run_cli(env, "init")
+    admin = create_key(env, "admin")
+    with start_server(env, log=tmp_path / "derived.log") as server:
+        links = open_survey(server, admin)["links"]
+        output = server.stop()
+    assert links["form"].startswith(f"{server.base}/s/")
+    assert f'src="{server.base}/embed.js"' in links["embed_html"]
+    assert f"Serving on {server.base}/" in output
+
+    env["SURVEY_PUBLIC_URL"] = "https://survey.example.no"
+    with start_server(env, log=tmp_path / "set.log") as server:
+        links = open_survey(server, admin)["links"]
+        output = server.stop()
+    assert links["form"].startswith("https://survey.example.no/s/")
+    assert links["api"].startswith("https://survey.example.no/api/v1/public/surveys/")
+    assert "reached as https://survey.example.no/" in output
