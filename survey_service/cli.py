@@ -208,6 +208,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"The demo holds {_demo_size(db.session)}; {loaded} surveys loaded now.")
         for line in where_to_click_first(db.session, public):
             click.echo(line)
+        for line in demo_sign_in_keys(db.session, public):
+            click.echo(line)
+        db.session.commit()
     if not no_serve:
         serve(app, host, port, None)
 
@@ -234,11 +237,49 @@ def where_to_click_first(session: Any, public: str) -> list[str]:
     )
     lines = [
         f"Front page: {public}/",
-        "Sign in to the dashboard with a key: .venv/bin/survey-service keys create --role admin",
         f"  the national ranking: {public}/dashboard/national",
     ]
     lines += [f"  {what}: {public}/dashboard/municipalities/{number}" for number, what in cases]
     return lines
+
+
+#: How long the keys the demo prints for signing in work.
+DEMO_KEY_DAYS = 7
+
+
+def demo_sign_in_keys(session: Any, public: str) -> list[str]:
+    """Two fresh keys to sign in to the demo's dashboard with, which expire in a week: one
+    for the whole country and one for a municipality (its own surveys and their
+    administration). Made anew at every run: a key is stored only as a hash, so an earlier
+    one cannot be shown again."""
+    from datetime import timedelta
+
+    from survey_service.services.demo import BEAT_BASELINE
+    from survey_service.services.keys import create_key
+
+    expires = datetime.now(UTC) + timedelta(days=DEMO_KEY_DAYS)
+    _, national = create_key(
+        session,
+        role="admin",
+        municipality=None,
+        name="demo: sign in",
+        actor="demo",
+        expires_at=expires,
+    )
+    _, own = create_key(
+        session,
+        role="municipality",
+        municipality=BEAT_BASELINE,
+        name="demo: sign in",
+        actor="demo",
+        expires_at=expires,
+    )
+    return [
+        f"Sign in at {public}/dashboard with one of these keys (made for this demo; they "
+        f"stop working in {DEMO_KEY_DAYS} days):",
+        f"  the whole country (admin): {national}",
+        f"  Bergen's own surveys (municipality {BEAT_BASELINE}): {own}",
+    ]
 
 
 @main.command("rescore")

@@ -27,6 +27,11 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.surveys import create_survey, update_survey
 
 TITLE = "Nettverkssamlinga 2015: korleis var samlinga?"
+TITLES = {
+    "nb": "Nettverkssamlingen 2015: hvordan var samlingen?",
+    "nn": TITLE,
+    "en": "The network gathering 2015: how was it?",
+}
 #: How many municipalities took part in the programme.
 PARTICIPANTS = 110
 #: People a municipality sent: most a few, some a delegation.
@@ -66,6 +71,7 @@ def load_gathering(
             "instrument": "samlingsevaluering",
             "audience": "mixed",
             "title": TITLE,
+            "titles": dict(TITLES),
             "period": "2015",
             "default_language": "nn",
         },

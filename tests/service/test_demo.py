@@ -119,6 +119,14 @@ def test_the_network_demo(app, client, make_key, monkeypatch):
     assert "not reached" in text_of(browser.get(f"/dashboard/surveys/{missed['id']}?lang=en"))
     assert large["title"] in text_of(browser.get(f"/dashboard/municipalities/{BEAT_BASELINE}"))
 
+    # Titles in each language: the English form is headed in English.
+    shapes = next(s for s in surveys if s["title"] == "Hva skaper omdømmet i Bergen?")
+    english = client.get(f"/api/v1/public/surveys/{shapes['public_id']}?lang=en").get_json()
+    assert (english["title"], english["title_language"]) == (
+        "What shapes Bergen’s reputation?",
+        "en",
+    )
+
     _demo_command_prints_links_on_the_port_served(app, monkeypatch)
 
 
@@ -134,6 +142,17 @@ def _demo_command_prints_links_on_the_port_served(app: Any, monkeypatch: Any) ->
     links = re.findall(r"https?://\S+", result.output)
     assert f"http://127.0.0.1:8105/dashboard/municipalities/{BEAT_BASELINE}" in links
     assert links and all(link.startswith("http://127.0.0.1:8105/") for link in links)
+    # It prints keys to sign in with, which work: a new user needs no other command.
+    national = re.search(r"the whole country \(admin\): (\S+)", result.output)
+    own = re.search(rf"\(municipality {BEAT_BASELINE}\): (\S+)", result.output)
+    assert national and own, result.output
+    for key, page in (
+        (national.group(1), "/dashboard/national"),
+        (own.group(1), f"/dashboard/municipalities/{BEAT_BASELINE}"),
+    ):
+        signed = app.test_client()
+        assert sign_in(signed, key).status_code == 303
+        assert signed.get(page).status_code == 200
 
     monkeypatch.setenv("SURVEY_PUBLIC_URL", "https://survey.example.no/")
     result = CliRunner().invoke(main, ["demo", "--no-serve", "--port", "8105"])

@@ -117,6 +117,7 @@ def _load(
             "instrument": demo.instrument,
             "audience": demo.audience,
             "title": demo.title,
+            "titles": dict(demo.titles),
             "period": demo.period,
             "opens_at": opens_at,
             "closes_at": closes_at,

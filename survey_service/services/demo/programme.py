@@ -106,6 +106,7 @@ class DemoSurvey:
     closed: bool = True
     population_size: int | None = None
     baseline_of: str | None = None  # the title of the survey this one follows up
+    titles: Mapping[str, str] = field(default_factory=dict)  # language -> title
     targets: Mapping[str, float] = field(default_factory=dict)
     respondent_attributes: Mapping[str, Any] = field(default_factory=dict)
     population_margins: Mapping[str, Any] = field(default_factory=dict)
@@ -193,31 +194,46 @@ def _count(rng: random.Random, expected: float, *, cap: int) -> int:
     return max(3, min(cap, round(expected * rng.lognormvariate(0, 0.3))))
 
 
-#: Titles in each written standard: (nb, nn).
+#: Titles in Bokmål, Nynorsk and English: the municipality's written standard is the
+#: survey's own title, and the form shows each language's.
 TITLES = {
-    "citizens": ("Omdømmet til {name} kommune {period}", "Omdømet til {name} kommune {period}"),
-    "employees": (
-        "Omdømmetrappa blant ansatte i {name} kommune {period}",
-        "Omdømetrappa blant tilsette i {name} kommune {period}",
-    ),
-    "cooperation": (
-        "Partssamarbeidet i {name} kommune {period}",
-        "Partssamarbeidet i {name} kommune {period}",
-    ),
-    "anchoring": (
-        "Forankring av heltidskultur i {name} kommune",
-        "Forankring av heiltidskultur i {name} kommune",
-    ),
-    "gathering": (
-        "Evaluering av nettverkssamlingen i {name}",
-        "Evaluering av nettverkssamlinga i {name}",
-    ),
+    "citizens": {
+        "nb": "Omdømmet til {name} kommune {period}",
+        "nn": "Omdømet til {name} kommune {period}",
+        "en": "The reputation of {name} municipality {period}",
+    },
+    "employees": {
+        "nb": "Omdømmetrappa blant ansatte i {name} kommune {period}",
+        "nn": "Omdømetrappa blant tilsette i {name} kommune {period}",
+        "en": "The reputation staircase among the staff of {name} municipality {period}",
+    },
+    "cooperation": {
+        "nb": "Partssamarbeidet i {name} kommune {period}",
+        "nn": "Partssamarbeidet i {name} kommune {period}",
+        "en": "Tripartite cooperation in {name} municipality {period}",
+    },
+    "anchoring": {
+        "nb": "Forankring av heltidskultur i {name} kommune",
+        "nn": "Forankring av heiltidskultur i {name} kommune",
+        "en": "Anchoring a full-time culture in {name} municipality",
+    },
+    "gathering": {
+        "nb": "Evaluering av nettverkssamlingen i {name}",
+        "nn": "Evaluering av nettverkssamlinga i {name}",
+        "en": "Evaluation of the network gathering in {name}",
+    },
 }
 
 
+def _titles(kind: str, p: Participant, period: str = "") -> dict[str, str]:
+    return {
+        language: text.format(name=p.name, period=period).strip()
+        for language, text in TITLES[kind].items()
+    }
+
+
 def _title(kind: str, p: Participant, period: str = "") -> str:
-    nb, nn = TITLES[kind]
-    return (nn if p.language == "nn" else nb).format(name=p.name, period=period).strip()
+    return _titles(kind, p, period)["nn" if p.language == "nn" else "nb"]
 
 
 def _surveys_of(
@@ -254,6 +270,7 @@ def _surveys_of(
                 population_margins={
                     "gender": {"female": p.population // 2, "male": p.population // 2}
                 },
+                titles=_titles("citizens", p, period),
             )
         )
         waves.append(
@@ -270,6 +287,7 @@ def _surveys_of(
                 ),
                 population_size=employees,
                 baseline_of=_title("employees", p, BASELINE) if later else None,
+                titles=_titles("employees", p, period),
             )
         )
         waves.append(
@@ -285,6 +303,7 @@ def _surveys_of(
                 perspectives=ROLE_VIEWS,
                 population_size=cooperating,
                 baseline_of=_title("cooperation", p, BASELINE) if later else None,
+                titles=_titles("cooperation", p, period),
             )
         )
     return waves
@@ -319,6 +338,7 @@ def _anchoring(p: Participant, rng: random.Random) -> DemoSurvey:
         date(2015, 9, 7),
         levels=_shifted(ANCHORING, p.offset + p.change),
         population_size=employees,
+        titles=_titles("anchoring", p),
     )
 
 
@@ -334,6 +354,11 @@ def _gathering(p: Participant, rng: random.Random) -> DemoSurvey:
             date(2014, 5, 12),
             levels={"terningkast": 0.78},
             population_size=40,
+            titles={
+                "nb": "Evaluering av nettverkssamlingen på Utsira",
+                "nn": "Evaluering av nettverkssamlinga på Utsira",
+                "en": "Evaluation of the network gathering on Utsira",
+            },
         )
     return DemoSurvey(
         p.number,
@@ -345,6 +370,7 @@ def _gathering(p: Participant, rng: random.Random) -> DemoSurvey:
         date(2014, 10, 6),
         levels={"terningkast": rng.uniform(0.55, 0.85)},
         population_size=60,
+        titles=_titles("gathering", p),
     )
 
 
@@ -357,4 +383,9 @@ def _what_shapes_bergen() -> DemoSurvey:
         FOLLOW_UP,
         150,
         date(2015, 4, 13),
+        titles={
+            "nb": "Hva skaper omdømmet i Bergen?",
+            "nn": "Kva skaper omdømet i Bergen?",
+            "en": "What shapes Bergen’s reputation?",
+        },
     )
