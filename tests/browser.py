@@ -133,11 +133,14 @@ def axe_violations(page: Page, *, tags: list[str] = WCAG_21_AA) -> list[dict[str
     return found
 
 
-def save_screenshot(page: Page, name: str, folder: Any, *, full_page: bool = False) -> None:
-    """``name``.png into the test's ``folder``, and into ``SURVEY_SCREENSHOTS_DIR`` when set
-    (``SURVEY_SCREENSHOTS_DIR=docs/screenshots`` renews the README's pictures)."""
+def save_screenshot(
+    page: Page, name: str, folder: Any, *, readme: bool = False, full_page: bool = False
+) -> None:
+    """``name``.png into the test's ``folder``; a picture the README shows (``readme``) also
+    into ``SURVEY_SCREENSHOTS_DIR`` when it is set (``SURVEY_SCREENSHOTS_DIR=docs/screenshots``
+    renews them)."""
     folders = [Path(folder)]
-    if os.environ.get("SURVEY_SCREENSHOTS_DIR"):
+    if readme and os.environ.get("SURVEY_SCREENSHOTS_DIR"):
         folders.append(Path(os.environ["SURVEY_SCREENSHOTS_DIR"]))
     for target in folders:
         target.mkdir(parents=True, exist_ok=True)

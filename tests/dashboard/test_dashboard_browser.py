@@ -182,16 +182,16 @@ def test_the_pages_on_a_phone_with_the_demo_data(browser_app, make_key, tmp_path
         page = phone.new_page()
         page.goto(f"{base}/?lang=nb")
         audit(page, "/")
-        save_screenshot(page, "front-page", tmp_path)
+        save_screenshot(page, "front-page", tmp_path, readme=True)
         skip_link_shows(page)
         sign_in(page, base, bergen, language="nb")
         assert page.evaluate("location.pathname") == "/dashboard/municipalities/4601"
         audit(page, "municipality")
-        save_screenshot(page, "dashboard-municipality", tmp_path)
+        save_screenshot(page, "dashboard-municipality", tmp_path, readme=True)
         page.goto(f"{base}/dashboard/surveys/{survey_id}?lang=nb")
         audit(page, "survey")
         assert page.evaluate("document.querySelectorAll('svg[role=img]').length") >= 1
-        save_screenshot(page, "dashboard-survey", tmp_path)
+        save_screenshot(page, "dashboard-survey", tmp_path, readme=True)
         page.goto(f"{base}/dashboard/municipalities/4601/new-survey?lang=nn")
         audit(page, "new survey")
 
@@ -199,10 +199,10 @@ def test_the_pages_on_a_phone_with_the_demo_data(browser_app, make_key, tmp_path
         sign_in(wide, base, admin, language="en")
         assert wide.evaluate("location.pathname") == "/dashboard/national"
         audit(wide, "national")
-        save_screenshot(wide, "dashboard-national", tmp_path)
+        save_screenshot(wide, "dashboard-national", tmp_path, readme=True)
         wide.goto(f"{base}/dashboard/surveys/{survey_id}?lang=en")
         audit(wide, "survey, wide")
-        save_screenshot(wide, "dashboard-survey-wide", tmp_path)
+        save_screenshot(wide, "dashboard-survey-wide", tmp_path, readme=True)
 
 
 #: A page with one of each problem the audit looks for.

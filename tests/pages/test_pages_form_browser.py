@@ -78,7 +78,7 @@ def test_completed_with_the_keyboard_alone_in_nynorsk(browser_app, client, admin
 
 
 def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
-    survey = open_survey(client, admin)
+    survey = open_survey(client, admin, title="Omdømmet til Bergen kommune 2026")
     with serve_app(browser_app) as base, playwright_chromium() as browser:
         phone = browser.new_context(
             viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
@@ -86,7 +86,12 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         page = phone.new_page()
         page.goto(f"{base}/s/{survey['public_id']}?lang=nb")
         _no_sideways_scroll(page)
-        save_screenshot(page, "form-phone-nb", tmp_path)
+        shown = page.evaluate(
+            "[...document.querySelectorAll('[hidden]')].filter(e => e.getClientRects().length)"
+            ".map(e => e.outerHTML)"
+        )
+        assert shown == [], "elements marked hidden are shown"
+        save_screenshot(page, "form-phone-nb", tmp_path, readme=True)
 
         page.tap(SEND)
         page.wait_for_selector(".error-summary")
@@ -94,7 +99,7 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         _in_view(page, ".error-summary")
         assert page.evaluate("document.activeElement.className") == "error-summary"
         assert page.inner_text(".error-summary h2") == TEXTS["error_summary_title"]["nb"]
-        save_screenshot(page, "form-error-phone-nb", tmp_path)
+        save_screenshot(page, "form-error-phone-nb", tmp_path, readme=True)
 
         # A thumb taps the label of each question's middle option.
         for group in page.query_selector_all("fieldset.question .options"):
@@ -104,7 +109,7 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         page.wait_for_selector(".receipt-code")
         _no_sideways_scroll(page)
         assert page.inner_text("h1") == TEXTS["thanks_title"]["nb"]
-        save_screenshot(page, "thanks-phone-nb", tmp_path)
+        save_screenshot(page, "thanks-phone-nb", tmp_path, readme=True)
     assert count_responses(browser_app) == 1
 
 
