@@ -87,6 +87,31 @@ def open_survey(client: Any, key: str, **fields: Any) -> dict[str, Any]:
     return dict(response.get_json())
 
 
+def network_gathering(
+    client: Any, key: str, participants: list[str], *, opened: bool = True, **fields: Any
+) -> dict[str, Any]:
+    """A gathering's evaluation (the dice) that the network runs for ``participants``,
+    opened unless told otherwise; fields override the defaults."""
+    body = {
+        "organiser": {"kind": "network"},
+        "participants": list(participants),
+        "instrument": "samlingsevaluering",
+        "audience": "mixed",
+        "title": "Samlinga i Loen",
+        **fields,
+    }
+    response = client.post("/api/v1/surveys", json=body, headers=bearer(key))
+    assert response.status_code == 201, response.get_json()
+    survey = dict(response.get_json())
+    if not opened:
+        return survey
+    response = client.patch(
+        f"/api/v1/surveys/{survey['id']}", json={"status": "open"}, headers=bearer(key)
+    )
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
 def close_survey(client: Any, key: str, survey: dict[str, Any]) -> dict[str, Any]:
     response = client.patch(
         f"/api/v1/surveys/{survey['id']}", json={"status": "closed"}, headers=bearer(key)

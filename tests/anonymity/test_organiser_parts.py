@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from breakdown_helpers import Attacker, Watcher
 
-from helpers import assert_error, bearer, dice, submit
+from helpers import assert_error, bearer, dice, network_gathering, submit
 
 K = 5
 PLACES = ["4601", "0301", "1101", "5001"]  # Bergen, Oslo, Eigersund, Trondheim
@@ -32,17 +32,7 @@ def keys(make_key):
 
 
 def gathering(client, admin):
-    body = {
-        "organiser": {"kind": "network"},
-        "participants": PLACES,
-        "instrument": "samlingsevaluering",
-        "audience": "mixed",
-        "title": "Samlinga",
-    }
-    survey = client.post("/api/v1/surveys", json=body, headers=bearer(admin)).get_json()
-    url = f"/api/v1/surveys/{survey['id']}"
-    assert client.patch(url, json={"status": "open"}, headers=bearer(admin)).status_code == 200
-    return survey
+    return network_gathering(client, admin, PLACES, title="Samlinga")
 
 
 def read_part(client, key, survey, number):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import assert_error, bearer, dice, submit
+from helpers import assert_error, bearer, dice, network_gathering, submit
 
 PARTICIPANTS = ["4601", "0301", "1101"]
 NETWORK = {"kind": "network"}
@@ -25,26 +25,11 @@ def bergen(make_key):
 
 def gathering(client, admin, **fields):
     """A draft dice survey the network runs for :data:`PARTICIPANTS`."""
-    body = {
-        "organiser": NETWORK,
-        "participants": PARTICIPANTS,
-        "instrument": "samlingsevaluering",
-        "audience": "mixed",
-        "title": "Samlinga i Loen",
-        **fields,
-    }
-    response = client.post("/api/v1/surveys", json=body, headers=bearer(admin))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    return network_gathering(client, admin, PARTICIPANTS, opened=False, **fields)
 
 
 def opened(client, admin, **fields):
-    survey = gathering(client, admin, **fields)
-    response = client.patch(
-        f"/api/v1/surveys/{survey['id']}", json={"status": "open"}, headers=bearer(admin)
-    )
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+    return network_gathering(client, admin, PARTICIPANTS, **fields)
 
 
 def roll(client, survey, value, municipality):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import page_of, text_of
-from helpers import bearer, submit
+from helpers import bearer, network_gathering, submit
 
 #: Bergen 10 (the survey's first two snapshots), then Oslo 7 and Utsira 3: Utsira's three
 #: are withheld, and so is Oslo (whose last two and Utsira's three made the last snapshot).
@@ -16,16 +16,7 @@ PLACES = ["4601", "0301", "1151"]
 
 @pytest.fixture
 def gathering(client, admin):
-    body = {
-        "organiser": {"kind": "network"},
-        "participants": PLACES,
-        "instrument": "samlingsevaluering",
-        "audience": "mixed",
-        "title": "Samlinga i Loen",
-    }
-    survey = client.post("/api/v1/surveys", json=body, headers=bearer(admin)).get_json()
-    url = f"/api/v1/surveys/{survey['id']}"
-    client.patch(url, json={"status": "open"}, headers=bearer(admin))
+    survey = network_gathering(client, admin, PLACES)
     for i, place in enumerate(ARRIVALS):
         response = submit(
             client, survey, {"terningkast": 3 + i % 4}, respondent={"municipality": place}
