@@ -258,21 +258,16 @@ def demo_sign_in_keys(session: Any, public: str) -> list[str]:
     from survey_service.services.keys import create_key
 
     expires = datetime.now(UTC) + timedelta(days=DEMO_KEY_DAYS)
-    _, national = create_key(
-        session,
-        role="admin",
-        municipality=None,
-        name="demo: sign in",
-        actor="demo",
-        expires_at=expires,
-    )
-    _, own = create_key(
-        session,
-        role="municipality",
-        municipality=BEAT_BASELINE,
-        name="demo: sign in",
-        actor="demo",
-        expires_at=expires,
+    national, own = (
+        create_key(
+            session,
+            role=role,
+            municipality=municipality,
+            name="demo: sign in",
+            actor="demo",
+            expires_at=expires,
+        )[1]
+        for role, municipality in (("admin", None), ("municipality", BEAT_BASELINE))
     )
     return [
         f"Sign in at {public}/dashboard with one of these keys (made for this demo; they "
