@@ -305,7 +305,8 @@ def test_without_javascript_an_error_link_shows_the_whole_question(app, client, 
         page.goto(f"{base}/s/{survey['public_id']}?lang=en")
         answer_everything_but_the_role(page)  # evaluate runs even with the page's scripts off
         page.locator("#survey-form .actions button").click()
-        assert page.evaluate("() => document.activeElement.id") == "error-summary"  # autofocus
+        # autofocus, which the browser applies a moment after the page has loaded
+        page.wait_for_function("() => document.activeElement.id === 'error-summary'")
         page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
         page.locator("#error-summary a[href='#r-role']").click()
         legend = page.evaluate(

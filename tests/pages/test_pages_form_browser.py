@@ -97,7 +97,8 @@ def test_a_phone_in_bokmal(browser_app, client, admin, tmp_path):
         page.wait_for_selector(".error-summary")
         _no_sideways_scroll(page)
         _in_view(page, ".error-summary")
-        assert page.evaluate("document.activeElement.className") == "error-summary"
+        # autofocus, which the browser applies a moment after the page has loaded
+        page.wait_for_function("() => document.activeElement.className === 'error-summary'")
         assert page.inner_text(".error-summary h2") == TEXTS["error_summary_title"]["nb"]
         save_screenshot(page, "form-error-phone-nb", tmp_path, readme=True)
 
