@@ -255,7 +255,7 @@ def spread(values: list[float]) -> dict[str, float]:
     }
 
 
-def machine(database: str) -> dict[str, Any]:
+def machine(database: str, *, load_before: float) -> dict[str, Any]:
     model = ""
     with suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -266,13 +266,14 @@ def machine(database: str) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpu": model,
         "python": platform.python_version(),
-        "load_average_before": os.getloadavg()[0],
+        "load_average_before": load_before,
         "database": database,
     }
 
 
 def measure(options: argparse.Namespace) -> dict[str, Any]:
     wrk = ensure_wrk()
+    load_before = os.getloadavg()[0]
     workers = options.workers or min(2 * (os.cpu_count() or 1) + 1, 8)
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -390,7 +391,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         stored = stored_responses(service_url) - stored_before
     return {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": machine("postgresql" if options.database else "sqlite"),
+        "machine": machine("postgresql" if options.database else "sqlite", load_before=load_before),
         "workers": workers,
         "seconds_per_run": options.duration,
         "repeats": options.repeat,
