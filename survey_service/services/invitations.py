@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
@@ -88,11 +88,7 @@ def record_submission(session: Session, survey: Survey, token: str | None) -> No
     """
     if token is None:
         # Lock and rewrite the row (if the survey has one) without changing it.
-        session.execute(
-            update(InvitationLedger)
-            .where(InvitationLedger.survey_id == survey.id)
-            .values(used=InvitationLedger.used)
-        )
+        session.connection().execute(_REWRITE_LEDGER, {"ledger_of": survey.id})
         return
     number = _number(session, survey, token)
     if number is None:
@@ -111,6 +107,14 @@ def record_submission(session: Session, survey: Survey, token: str | None) -> No
     ledger.spent = bytes(spent)
     ledger.used += 1
     session.flush()
+
+
+#: Lock and rewrite the survey's ledger row unchanged (built once: every submission runs it).
+_REWRITE_LEDGER = (
+    update(InvitationLedger)
+    .where(InvitationLedger.survey_id == bindparam("ledger_of"))
+    .values(used=InvitationLedger.used)
+)
 
 
 def used_count(session: Session, survey: Survey) -> tuple[int, int]:

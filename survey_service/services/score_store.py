@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
@@ -331,22 +331,42 @@ def add(
         _insert_empty(session, survey_id, cell, stripe)
         row = _locked_row(session, survey_id, cell, stripe)
         assert row is not None
-    row.stats = Aggregate.from_json(row.stats).plus(part, sign).to_json()
-    row.n = (row.n or 0) + sign * responses
-    row.changes = (row.changes or 0) + responses
-    session.flush()
+    session.connection().execute(
+        _WRITE_ROW,
+        {
+            "row_id": row.id,
+            "stats": Aggregate.from_json(row.stats).plus(part, sign).to_json(),
+            "n": (row.n or 0) + sign * responses,
+            "changes": (row.changes or 0) + responses,
+        },
+    )
 
 
-def _locked_row(session: Session, survey_id: int, cell: str, stripe: int) -> ScoreAggregate | None:
-    return session.scalar(
-        select(ScoreAggregate)
-        .where(
-            ScoreAggregate.survey_id == survey_id,
-            ScoreAggregate.cell == cell,
-            ScoreAggregate.stripe == stripe,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
+# On the path of every submission: Core statements built once (building and keying a
+# statement cost more than running it), the lock and the write two statements, no more.
+_LOCK_ROW = (
+    select(ScoreAggregate.id, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
+    .where(
+        ScoreAggregate.survey_id == bindparam("survey_id"),
+        ScoreAggregate.cell == bindparam("cell"),
+        ScoreAggregate.stripe == bindparam("stripe"),
+    )
+    .with_for_update()
+)
+_WRITE_ROW = (
+    update(ScoreAggregate)
+    .where(ScoreAggregate.id == bindparam("row_id"))
+    .values(n=bindparam("n"), changes=bindparam("changes"), stats=bindparam("stats"))
+    .execution_options(synchronize_session=False)
+)
+
+
+def _locked_row(session: Session, survey_id: int, cell: str, stripe: int) -> Any:
+    """The stripe's row (id, n, changes, stats), locked until the transaction ends."""
+    return (
+        session.connection()
+        .execute(_LOCK_ROW, {"survey_id": survey_id, "cell": cell, "stripe": stripe})
+        .first()
     )
 
 

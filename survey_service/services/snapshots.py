@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from survey_service.database import insert_ignoring_duplicates
@@ -55,26 +55,33 @@ from survey_service.services import breakdown_snapshots, rescore, score_store
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.score_store import EMPTY, Aggregate, Cells
 
+# Changes gathered since the snapshot was taken, live minus published, in one statement built
+# once: it runs on the path of every submission.
+_CHANGES_SINCE_PUBLISHED = select(
+    select(func.coalesce(func.sum(ScoreAggregate.changes), 0))
+    .where(ScoreAggregate.survey_id == bindparam("survey_id"))
+    .scalar_subquery()
+    - func.coalesce(
+        select(ScoreSnapshot.changes)
+        .where(ScoreSnapshot.survey_id == bindparam("survey_id"))
+        .scalar_subquery(),
+        0,
+    )
+)
+
 
 def publish_if_due(session: Session, survey: Survey, *, min_n: int, today: date) -> bool:
     """Replace the survey's snapshot when ``min_n`` or more changes have gathered since it
     was taken; in the caller's transaction. Returns whether it did.
 
-    Most calls end after two small reads (the change counts). When due, the change count and
+    Most calls end after one small read (the change counts). When due, the change count and
     the cells are read again in one statement, so the snapshot is exactly the state its
     change count describes. Of two concurrent transactions that both find a snapshot due,
     the conditional UPDATE lets only the first replace it (the other's change counts towards
     the next).
     """
-    published_at = session.scalar(
-        select(ScoreSnapshot.changes).where(ScoreSnapshot.survey_id == survey.id)
-    )
-    live = session.scalar(
-        select(func.coalesce(func.sum(ScoreAggregate.changes), 0)).where(
-            ScoreAggregate.survey_id == survey.id
-        )
-    )
-    if (live or 0) - (published_at or 0) < min_n:
+    gathered = session.connection().scalar(_CHANGES_SINCE_PUBLISHED, {"survey_id": survey.id})
+    if (gathered or 0) < min_n:
         return False
     # A savepoint: the responses marked stay unmarked unless this snapshot is the one taken.
     savepoint = session.begin_nested()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -108,38 +108,42 @@ def submit(
     submission_hash = sha256(submission_id)
     receipt = receipt_code(secret, survey, submission_id)
 
-    if _already_stored(session, survey.id, submission_hash):
-        return Receipt(receipt, created=False)
-    if check_open:
-        ensure_open(survey)
-
-    instrument = as_instrument(survey.instrument_version)
-    answers, respondent = validated(survey, instrument, payload)
+    try:
+        if check_open:
+            ensure_open(survey)
+        instrument = as_instrument(survey.instrument_version)
+        answers, respondent = validated(survey, instrument, payload)
+        token = payload.get("token")
+        if survey.access == "invitation" and not token:
+            raise InvitationRequired(INVITATION_ONLY)
+    except (SurveyNotOpen, AnswersInvalid, InvitationRequired):
+        # A retry of a submission stored before gets its receipt, whatever changed since
+        # (the survey closed, the instrument's rules): only a refusal pays for this look.
+        if _already_stored(session, survey.id, submission_hash):
+            return Receipt(receipt, created=False)
+        raise
     language = payload.get("language") or survey.default_language
-
-    token = payload.get("token")
-    if survey.access == "invitation" and not token:
-        raise InvitationRequired(INVITATION_ONLY)
 
     scores = score_response(instrument, answers)
     attributes = {name: respondent.get(name) for name in score_store.ATTRIBUTES}
     day = today or datetime.now(UTC).date()
-    response = Response(
-        survey_id=survey.id,
-        submission_hash=submission_hash,
-        receipt_hash=sha256(receipt),
-        language=language,
-        submitted_on=day,
-        answers=answers,
-        scores={"dimensions": scores.dimension_scores, "indices": scores.index_scores},
+    row = {
+        "survey_id": survey.id,
+        "submission_hash": submission_hash,
+        "receipt_hash": sha256(receipt),
+        "language": language,
+        "submitted_on": day,
+        "answers": answers,
+        "scores": {"dimensions": scores.dimension_scores, "indices": scores.index_scores},
         **attributes,
-    )
+    }
     try:
+        # The unique constraint on (survey, submission hash) decides: no look beforehand.
         with session.begin_nested():
-            session.add(response)
-            session.flush()
+            session.connection().execute(_INSERT_RESPONSE, row)
     except IntegrityError:
-        # The same submission_id won a moment ago in another request: answer as a retry.
+        # The same submission_id was stored before, or won a moment ago in another
+        # request: answer as a retry.
         if _already_stored(session, survey.id, submission_hash):
             return Receipt(receipt, created=False)
         raise
@@ -147,6 +151,10 @@ def submit(
     score_store.fold(session, survey.id, instrument, scores, attributes, answers=answers)
     snapshots.publish_if_due(session, survey, min_n=min_n, today=day)
     return Receipt(receipt, created=True)
+
+
+#: Built once: every submission runs it (the values come as parameters).
+_INSERT_RESPONSE = insert(Response)
 
 
 def validated(

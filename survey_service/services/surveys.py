@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
 from survey_service.models import (
@@ -71,7 +71,17 @@ def find_by_public_id(session: Session, public_id: str) -> Survey | None:
     without asking the database."""
     if len(public_id) > _PUBLIC_ID_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in public_id):
         return None
-    return session.scalar(select(Survey).where(Survey.public_id == public_id))
+    return session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
+
+
+# Every submission starts here, so the statement is built once. The version comes in the same
+# statement, without its definition: the parsed instrument is cached by content hash
+# (``as_instrument``), which reads the definition once per process.
+_BY_PUBLIC_ID = (
+    select(Survey)
+    .where(Survey.public_id == bindparam("public_id"))
+    .options(joinedload(Survey.instrument_version).defer(InstrumentVersion.definition))
+)
 
 
 def list_surveys(
