@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from survey_service.database import Base
 from survey_service.db import db
+from survey_service.settings import DEFAULTS
 from survey_service.throttle import shared_counters
 
 from helpers import answers_for, assert_error, count_responses, open_survey
@@ -179,3 +180,32 @@ def test_a_cors_preflight_is_not_counted(client):
         assert preflight.status_code != 429
     statuses = [read_survey(client, "nosuchsurvey0000", address=FLOODER).status_code for _ in "abc"]
     assert statuses == [404, 404, 429]
+
+
+#: A newspaper link's first minute: twice the survey ceiling the service once had by default.
+RUSH = 1_200
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    # The defaults as served (the tests otherwise turn the client limit off).
+    [
+        {
+            "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE": DEFAULTS[
+                "SURVEY_RATE_LIMIT_PER_CLIENT_PER_MINUTE"
+            ]
+        }
+    ],
+)
+def test_a_rush_of_real_respondents_is_never_refused_at_the_default_limits(app, client, admin):
+    """A link in a newspaper brings respondents by the thousand within minutes, each from an
+    address of their own: each opens the form and sends it once, and every one is stored."""
+    survey = open_survey(client, admin)
+    refused = []
+    for n in range(RUSH):
+        address = f"10.{n // 65536}.{n // 256 % 256}.{n % 256}"
+        opened = read_survey(client, survey["public_id"], address=address)
+        sent = post_response(client, survey, answers_for("omdommetrappen"), address=address)
+        refused += [r.status_code for r in (opened, sent) if r.status_code not in (200, 201)]
+    assert refused == []
+    assert count_responses(app) == RUSH
