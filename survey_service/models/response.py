@@ -3,7 +3,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
@@ -27,6 +37,14 @@ class Response(Base):
         UniqueConstraint("survey_id", "submission_hash"),
         UniqueConstraint("receipt_hash"),
         one_of("language", LANGUAGES),
+        # The responses no snapshot holds yet, found without visiting the survey's others
+        # (every min_n-th submission marks them: ``snapshots.publish_if_due``).
+        Index(
+            "ix_response_unpublished",
+            "survey_id",
+            postgresql_where=text("NOT published"),
+            sqlite_where=text("NOT published"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
