@@ -3,8 +3,9 @@ as several machines behind a load balancer run it: what one stores, the other sc
 publish the same figures under the same ETag, so a dashboard's poll may reach either; and a
 submission retried through the other instance is stored once.
 
-PostgreSQL only (``SURVEY_TEST_POSTGRES_URL``): SQLite is a file on one machine, which
-instances on several cannot share.
+PostgreSQL only (``SURVEY_TEST_POSTGRES_URL``; the run's database, which the ``app`` fixture
+cleans afterwards): SQLite is a file on one machine, which instances on several cannot
+share.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from typing import Any
 
 import pytest
 
-from survey_service import create_app
-from survey_service.db import db
-
-from helpers import fresh_database
 from served import Answer, Server, open_survey, request, start_server
 
 SECRET = "scale-out-secret"
@@ -32,45 +29,23 @@ MIN_N = 3
 PUBLIC_URL = "https://survey.example.org"
 
 
-def prepare_database(url: str) -> str:
-    """Schema, reference data and an admin key, as ``init`` and ``keys create`` make them."""
-    from survey_service.cli import run_init
-    from survey_service.services.keys import create_key
-
-    app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET})
-    try:
-        run_init(app)
-        with app.app_context():
-            _, admin = create_key(
-                db.session, role="admin", municipality=None, name="scale-out", actor="tests"
-            )
-            db.session.commit()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-    return admin
-
-
-@pytest.fixture(scope="module")
-def two_instances(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Server, Server, str]]:
-    """Instances A and B on ports of their own, one database, the same settings; and a key."""
-    folder = tmp_path_factory.mktemp("scale-out")
-    with fresh_database("postgresql", folder) as url:
-        admin = prepare_database(url)
-        env = {
-            **os.environ,
-            "SURVEY_DATABASE_URL": url,
-            "SURVEY_SECRET_KEY": SECRET,
-            "SURVEY_PUBLIC_URL": PUBLIC_URL,
-            "SURVEY_MIN_N": str(MIN_N),
-        }
-        with ExitStack() as servers:
-            first, second = start_together(
-                servers, [start_server(env, log=Path(folder) / f"{name}.log") for name in "ab"]
-            )
-            yield first, second, admin
+@pytest.fixture
+def two_instances(database_url: str, admin: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+    """Instances A and B on ports of their own against the run's database, configured alike."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite is one file on one machine: instances on several cannot share it")
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_SECRET_KEY": SECRET,
+        "SURVEY_PUBLIC_URL": PUBLIC_URL,
+        "SURVEY_MIN_N": str(MIN_N),
+    }
+    with ExitStack() as servers:
+        first, second = start_together(
+            servers, [start_server(env, log=tmp_path / f"{name}.log") for name in "ab"]
+        )
+        yield first, second
 
 
 def start_together(
@@ -112,8 +87,8 @@ def dice_figure(answer: Answer) -> dict[str, Any]:
     return next(f for f in answer.json()["dimensions"] if f["key"] == "terningkast")
 
 
-def test_what_one_instance_stores_the_other_scores_with_the_same_etag(two_instances):
-    first, second, admin = two_instances
+def test_what_one_instance_stores_the_other_scores_with_the_same_etag(two_instances, admin):
+    first, second = two_instances
     survey = open_survey(first, admin, instrument="samlingsevaluering", audience="mixed")
 
     # Three respondents through A: a snapshot of MIN_N, read through B.
