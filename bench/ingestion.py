@@ -198,6 +198,39 @@ def api(base: str, method: str, path: str, key: str, body: Any = None) -> Any:
         return json.loads(answer.read())
 
 
+def init_with_admin_key(env: dict[str, str]) -> str:
+    """``survey-service init`` on the database ``env`` names, then a new admin key."""
+    subprocess.run(service_command("init"), env=env, check=True, capture_output=True)
+    created = subprocess.run(
+        service_command("keys", "create", "--role", "admin", "--name", "bench"),
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return created.stdout.strip().splitlines()[-1]
+
+
+def open_citizens_survey(base: str, key: str) -> dict[str, Any]:
+    """A citizens' survey of the staircase, created and opened through the API."""
+    survey = api(
+        base,
+        "POST",
+        "/api/v1/surveys",
+        key,
+        {
+            "municipality": "4601",
+            "instrument": "omdommetrappen",
+            "audience": "citizens",
+            "title": "Innbyggerundersøkelse",
+        },
+    )
+    opened: dict[str, Any] = api(
+        base, "PATCH", f"/api/v1/surveys/{survey['id']}", key, {"status": "open"}
+    )
+    return opened
+
+
 def submission_body() -> str:
     """A complete set of answers to the staircase for citizens, as a respondent sends them."""
     from survey_service.instruments import bundled
@@ -216,12 +249,15 @@ def submission_body() -> str:
 
 
 @contextmanager
-def fresh_database(server: str | None, folder: Path) -> Iterator[tuple[str, str]]:
-    """(the service's URL, the reference app's URL): a fresh database for the run."""
+def fresh_database(
+    server: str | None, folder: Path, *, prefix: str = "survey_bench_ingestion"
+) -> Iterator[tuple[str, str]]:
+    """(the service's URL, the reference app's URL): a fresh database for the run (on
+    PostgreSQL named ``prefix`` and a random suffix)."""
     if not server:
         yield f"sqlite:///{folder / 'service.sqlite3'}", f"sqlite:///{folder / 'ref.sqlite3'}"
         return
-    name = f"survey_bench_ingestion_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -289,15 +325,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
             "REFERENCE_DATABASE_URL": reference_url,
         }
         env.pop("SURVEY_SETTINGS", None)
-        subprocess.run(service_command("init"), env=env, check=True, capture_output=True)
-        created = subprocess.run(
-            service_command("keys", "create", "--role", "admin", "--name", "bench"),
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        key = created.stdout.strip().splitlines()[-1]
+        key = init_with_admin_key(env)
         reference_app.create_table(reference_url)
         body_file = Path(folder) / "body.json"
         body_file.write_text(submission_body())
@@ -317,19 +345,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
             process(serve, env, f"{base}/healthz") as service_pid,
             process(gunicorn, env, f"{reference}/healthz") as reference_pid,
         ):
-            survey = api(
-                base,
-                "POST",
-                "/api/v1/surveys",
-                key,
-                {
-                    "municipality": "4601",
-                    "instrument": "omdommetrappen",
-                    "audience": "citizens",
-                    "title": "Innbyggerundersøkelse",
-                },
-            )
-            api(base, "PATCH", f"/api/v1/surveys/{survey['id']}", key, {"status": "open"})
+            survey = open_citizens_survey(base, key)
             submit_url = f"{base}/api/v1/public/surveys/{survey['public_id']}/responses"
 
             def post(url: str, connections: int) -> Run:
