@@ -149,23 +149,29 @@ def _read_and_mark(session: Session, survey_id: int) -> Sequence[Any]:
     however submissions interleave. SQLite has one writer at a time, and this transaction is
     it, so two statements see the same state.
     """
-    aggregates = (
-        select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
-        .where(ScoreAggregate.survey_id == survey_id)
-        .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
-    )
-    mark = (
-        update(Response)
-        .where(Response.survey_id == survey_id, Response.published.is_(False))
-        .values(published=True)
-        .execution_options(synchronize_session=False)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        marked = mark.returning(Response.id).cte("marked")
-        marked_count = select(func.count()).select_from(marked).scalar_subquery()
-        return session.execute(aggregates.add_columns(marked_count.label("marked"))).all()
-    session.execute(mark)
-    return session.execute(aggregates).all()
+    connection = session.connection()
+    given = {"aggregates_of": survey_id}
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_READ_AND_MARK, given).all()
+    connection.execute(_MARK, given)
+    return connection.execute(_AGGREGATES, given).all()
+
+
+# Built once: every min_n-th submission runs them.
+_AGGREGATES = (
+    select(ScoreAggregate.cell, ScoreAggregate.n, ScoreAggregate.changes, ScoreAggregate.stats)
+    .where(ScoreAggregate.survey_id == bindparam("aggregates_of"))
+    .order_by(ScoreAggregate.cell, ScoreAggregate.stripe)
+)
+_MARK = (
+    update(Response)
+    .where(Response.survey_id == bindparam("aggregates_of"), Response.published.is_(False))
+    .values(published=True)
+)
+_MARKED = _MARK.returning(Response.id).cte("marked")
+_READ_AND_MARK = _AGGREGATES.add_columns(
+    select(func.count()).select_from(_MARKED).scalar_subquery().label("marked")
+)
 
 
 def finalise(
