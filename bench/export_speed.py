@@ -146,8 +146,14 @@ def peak_rss_mib() -> float:
 
 
 def child(url: str, fmt: str, repeat: int) -> None:
-    """Run the export ``repeat`` times after a warm-up; print each run as JSON."""
+    """Run the export ``repeat`` times after a warm-up; print each run as JSON. A format
+    named ``<format>-generic`` runs the generic path (``exports.rows``) on PostgreSQL too."""
     from survey_service import create_app
+    from survey_service.services.exports import released_in_sql
+
+    if fmt.endswith("-generic"):
+        fmt = fmt.removesuffix("-generic")
+        released_in_sql.applies = lambda *args: False  # type: ignore[assignment]
     from survey_service.db import db
     from survey_service.services.keys import create_key
 
@@ -249,7 +255,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=40_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--formats", default="csv,parquet")
+    parser.add_argument(
+        "--formats",
+        default="csv,parquet",
+        help="comma-separated; csv-generic, parquet-generic: the generic path, for comparison",
+    )
     parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
     parser.add_argument(
         "--reuse", action="store_true", help="export the surveys an earlier run loaded, if any"
@@ -268,12 +278,13 @@ def main() -> None:
     from survey_service.db import db
 
     url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='survey-bench-')}/bench.sqlite3"
-    # Publishing a few hundred thousand rows at once is one long UPDATE: no statement limit.
+    # Loading a few hundred thousand rows runs long statements and transactions: no limits.
     app = create_app(
         {
             "SURVEY_DATABASE_URL": url,
             "SURVEY_SECRET_KEY": "bench",
             "SURVEY_DB_STATEMENT_TIMEOUT_MS": 0,
+            "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": 0,
         }
     )
     run_init(app)

@@ -18,6 +18,9 @@ responses out. What depends on a row's own answers is then plain SQL over the JS
   as missing (or ``-1`` where the layout codes it), a choice's option mapped to its number;
 - its "don't know" indicator: 1, 0, or missing where there is no answer;
 - a score or index: the stored JSON number as text (the digits Python wrote it with);
+
+(``->>`` once per value read, in a subquery of its own, measured faster than unpacking each
+object with ``jsonb_to_record``, whose per-row record building costs more.)
 - a figure's own weight: the class's weight where the row has a value for the figure.
 
 Free text is never exported this way: its screening (:mod:`.text_screening`) is Python's.
@@ -82,12 +85,9 @@ class _StoredKey:
     area: str | None
 
 
-#: The alias of each unpacked JSON object in the query.
-_ALIASES = {"answer": "a", "dimension": "d", "index": "x"}
-
-
-def _sql_name(name: str) -> str:
-    """A quoted SQL identifier (item link ids and score keys)."""
+def _sql_name(source: str, key: str) -> str:
+    """The quoted column name of a value taken out of a row's JSON."""
+    name = f"{source}:{key}"
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -137,6 +137,7 @@ class ReleasedQuery:
     def class_table_columns(self) -> list[tuple[str, str]]:
         weight_type = "double precision" if self.typed else "text"
         return [
+            ("n", "integer"),
             ("survey_id", "integer"),
             ("language", "text"),
             ("submitted_on", "date"),
@@ -154,7 +155,7 @@ class ReleasedQuery:
         """The class table's rows: one per stored key that the plan releases. Days of one
         week make the same class, so each is worked out once."""
         worked_out: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
-        for values in stored_keys:
+        for number, values in enumerate(stored_keys):
             key = _StoredKey(*values)
             stored = (
                 key.survey_id,
@@ -171,6 +172,7 @@ class ReleasedQuery:
             if found is None:
                 continue  # suppressed: the join leaves its rows out
             yield (
+                number,
                 key.survey_id,
                 key.language or "",
                 key.submitted_on,
@@ -221,13 +223,12 @@ class ReleasedQuery:
     def sql(self, survey_ids: Sequence[int], secret: str) -> str:
         """The SELECT of the released rows, in random order, columns in layout order.
 
-        The order is sorted narrow: the ids of the surveys' published rows with their keys
-        (:mod:`.row_order`), 16 bytes a row, never the rows themselves; the rows are then
-        fetched by primary key in that order and their classes looked up by index (nested
-        loops, which keep the order, so nothing is sorted twice). Each JSON object is
-        unpacked once per row (``jsonb_to_record``) rather than once per column.
+        Each answer and score a column reads is taken out of its JSON object once per row,
+        in a subquery PostgreSQL may not inline (``OFFSET 0``), since the expressions of
+        the columns mention it several times. The classes are joined by hash; the sort on
+        the row's key (:mod:`.row_order`) runs within ``work_mem`` and spills to disk.
         """
-        order = shuffle_key_sql("id", secret)
+        order = shuffle_key_sql("r.id", secret)
         joined = " AND ".join(
             f"c.{k} = r.{k}"
             if k in ("survey_id", "submitted_on")
@@ -242,43 +243,45 @@ class ReleasedQuery:
             else self._expression(column, source)
             for column, source in self.sources
         ]
-        unpacked = "".join(
-            f" CROSS JOIN LATERAL jsonb_to_record({path}) AS {alias}"
-            f"({', '.join(f'{_sql_name(k)} text' for k in keys)})"
-            for alias, path, keys in self._records()
-        )
-        return (
-            f"SELECT {', '.join(columns)} "
-            f"FROM (SELECT id, {order} AS k FROM response "
-            f"WHERE survey_id IN ({ids}) AND published ORDER BY 2) o "
-            f"JOIN response r ON r.id = o.id JOIN {CLASS_TABLE} c ON {joined}"
-            f"{unpacked} ORDER BY o.k"
-        )
-
-    def _records(self) -> list[tuple[str, str, list[str]]]:
-        """The JSON objects to unpack: alias, path and the keys the columns read."""
-        wanted: dict[str, list[str]] = {"answer": [], "dimension": [], "index": []}
-        for column, source in self.sources:
-            if source in ("answer", "dont_know", "dimension", "index") and column.source:
-                kind = "answer" if source == "dont_know" else source
-                if column.source not in wanted[kind]:
-                    wanted[kind].append(column.source)
-            elif source == "weight" and column.source is not None:
-                kind, _, key = column.source.partition(":")
-                figure = FIGURE_SOURCES[kind]
-                if key not in wanted[figure]:
-                    wanted[figure].append(key)
         paths = {
             "answer": "r.answers",
             "dimension": "r.scores -> 'dimensions'",
             "index": "r.scores -> 'indices'",
         }
-        return [(_ALIASES[kind], paths[kind], keys) for kind, keys in wanted.items() if keys]
+        taken = ", ".join(
+            [f"{order} AS k"]
+            + [
+                f"{paths[source]} ->> {_sql_string(key)} AS {_sql_name(source, key)}"
+                for source, key in self._read()
+            ]
+        )
+        return (
+            f"SELECT {', '.join(columns)} FROM response r JOIN {CLASS_TABLE} c ON {joined} "
+            f"CROSS JOIN LATERAL (SELECT {taken} OFFSET 0) o "
+            f"WHERE r.survey_id IN ({ids}) AND r.published ORDER BY o.k"
+        )
+
+    def _read(self) -> list[tuple[str, str]]:
+        """The answers and scores the columns read: (source, key)."""
+        wanted: list[tuple[str, str]] = []
+        for column, source in self.sources:
+            if column.source is None:
+                continue
+            if source in ("answer", "dont_know", "dimension", "index"):
+                read = ("answer" if source == "dont_know" else source, column.source)
+            elif source == "weight":
+                kind, _, key = column.source.partition(":")
+                read = (FIGURE_SOURCES[kind], key)
+            else:
+                continue
+            if read not in wanted:
+                wanted.append(read)
+        return wanted
 
     def _released(self, source: str, key: str | None) -> str:
         """A stored answer or score as text, missing where the row's class blanks it."""
         assert key is not None
-        value = f"{_ALIASES[source]}.{_sql_name(key)}"
+        value = f"o.{_sql_name(source, key)}"
         if (source, key) in self.blankable:
             flag = f"c.b{self.blankable.index((source, key))}"
             return f"(CASE WHEN {flag} THEN NULL ELSE {value} END)"
@@ -366,13 +369,11 @@ def _prepare(connection: Connection, released: ReleasedQuery, survey_ids: Sequen
         ) as copy:
             for row in released.class_rows(keys):
                 copy.write_row(row)
-        cursor.execute(f"CREATE INDEX ON {CLASS_TABLE} ({', '.join(CLASS_KEY)})")
         cursor.execute(f"ANALYZE {CLASS_TABLE}")
-        # Nested loops over the sorted ids keep their order (see ReleasedQuery.sql); the
-        # settings end with the export's transaction.
-        cursor.execute("SET LOCAL enable_hashjoin = off")
+        # The seven-column join is estimated far too selective, which makes the planner
+        # sort whole rows for a merge join: a hash join on the small class table instead
+        # (the setting ends with the export's transaction).
         cursor.execute("SET LOCAL enable_mergejoin = off")
-        cursor.execute("SET LOCAL join_collapse_limit = 1")  # the joins in the order written
     return released.sql(survey_ids, new_secret())
 
 
