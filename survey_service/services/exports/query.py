@@ -217,16 +217,23 @@ def class_statistics(
     """
     if not surveys:
         return {}
-    keys = IDENTIFYING_COLUMNS
-    measures: list[Any] = [func.count().label("n")]
-    for key in dimensions:
-        score = _score(key)
-        measures += [func.min(score), func.max(score), func.count(score)]
-    statement = (
-        select(*keys, *measures)
+    # Each score is taken out of the JSON once per row, in a subquery the database may not
+    # merge into the grouping (OFFSET 0), rather than once for each of its three aggregates.
+    scored = (
+        select(
+            *IDENTIFYING_COLUMNS,
+            *(_score(key).label(f"score_{i}") for i, key in enumerate(dimensions)),
+        )
         .where(Response.survey_id.in_(list(surveys)), Response.published.is_(True))
-        .group_by(*keys)
+        .offset(0)
+        .subquery()
     )
+    keys = [scored.c[column.key] for column in IDENTIFYING_COLUMNS]
+    measures: list[Any] = [func.count().label("n")]
+    for i in range(len(dimensions)):
+        score = scored.c[f"score_{i}"]
+        measures += [func.min(score), func.max(score), func.count(score)]
+    statement = select(*keys, *measures).group_by(*keys)
     classes: dict[QuasiIdentifiers, ClassStats] = {}
     for row in connection.execute(statement):
         qi = quasi_identifiers(surveys[row.survey_id], row)
