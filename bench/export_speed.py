@@ -304,7 +304,7 @@ def main() -> None:
     base_runs = [baseline(url, surveys) for _ in range(args.repeat + 1)][1:]
     result: dict[str, Any] = {
         "database": make_url(url).get_backend_name(),
-        "responses": args.responses,
+        "responses": base_runs[0]["rows"],  # what the database holds (also with --reuse)
         "repeat": args.repeat,
         "baseline": {
             "what": "COPY ... TO STDOUT (FORMAT csv) via psycopg"
