@@ -33,7 +33,7 @@ from survey_service.instruments import Instrument
 from survey_service.models import Survey
 from survey_service.services import audit, errors, snapshots
 from survey_service.services.exports import codebook as codebooks
-from survey_service.services.exports import formats, query
+from survey_service.services.exports import formats, query, released_in_sql
 from survey_service.services.exports.columns import Layout
 from survey_service.services.exports.conditional_items import ConditionalItems
 from survey_service.services.exports.disclosure import Plan, plan
@@ -376,7 +376,12 @@ def build_stream(
 
 
 def _encoded(connection: Connection, planned: Planned, progress: Progress) -> Iterator[bytes]:
-    """The data file, lazily: nothing is read before the encoder asks for the first row."""
+    """The data file, lazily: nothing is read before the encoder asks for the first row.
+    CSV and Parquet on PostgreSQL have the database compute the released rows
+    (:mod:`.released_in_sql`); everything else goes through :mod:`.rows`."""
+    request = planned.request
+    if released_in_sql.applies(connection, planned.layout, request.format):
+        return _encoded_in_sql(connection, planned, progress)
     rows = export_rows(
         query.stream_rows(connection, list(planned.kept)),
         planned.plan,
@@ -385,7 +390,6 @@ def _encoded(connection: Connection, planned: Planned, progress: Progress) -> It
         progress,
         planned.conditional,
     )
-    request = planned.request
     return formats.encode(
         request.format,
         planned.layout,
@@ -394,6 +398,28 @@ def _encoded(connection: Connection, planned: Planned, progress: Progress) -> It
         bom=request.bom,
         file_label=planned.target,
     )
+
+
+def _encoded_in_sql(
+    connection: Connection, planned: Planned, progress: Progress
+) -> Iterator[bytes]:
+    """CSV or Parquet of the rows PostgreSQL computes: the same file as :func:`_encoded`
+    writes through :mod:`.rows`, but for the (random) order of its rows."""
+    request = planned.request
+    released = released_in_sql.ReleasedQuery(
+        export_plan=planned.plan,
+        surveys=planned.kept,
+        export_layout=planned.layout,
+        conditional=planned.conditional,
+        typed=request.format == "parquet",
+    )
+    survey_ids = list(planned.kept)
+    if request.format == "parquet":
+        batches = released_in_sql.typed_batches(connection, released, survey_ids, progress)
+        yield from formats.encode_parquet_batches(planned.layout, batches, lang=request.lang)
+        return
+    yield from formats.encode_csv(planned.layout, [], bom=request.bom)  # the header
+    yield from released_in_sql.csv_chunks(connection, released, survey_ids, progress)
 
 
 def _describe(planned: Planned, progress: Progress) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ Both passes over ``response`` run on one dedicated connection in one transaction
 READ on PostgreSQL; a WAL read snapshot on SQLite), so the rows streamed are exactly the rows
 the disclosure plan was made for. Rows stream through a server-side cursor
 (``stream_results``, ``yield_per``) in a per-export random order computed by the database
-(``ORDER BY random()``): never insertion order, and never all in memory. Both read only the
+(:mod:`.row_order`): never insertion order, and never all in memory. Both read only the
 published responses: those the survey's snapshot holds (``services/snapshots.py``).
 """
 
@@ -25,6 +25,7 @@ from survey_service.models import InstrumentVersion, Municipality, Response, Sur
 from survey_service.services import snapshots
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.exports.disclosure import ClassStats, QuasiIdentifiers
+from survey_service.services.exports.row_order import shuffle_key
 from survey_service.services.exports.weights import (
     UNWEIGHTED,
     RowWeights,
@@ -216,16 +217,23 @@ def class_statistics(
     """
     if not surveys:
         return {}
-    keys = IDENTIFYING_COLUMNS
-    measures: list[Any] = [func.count().label("n")]
-    for key in dimensions:
-        score = _score(key)
-        measures += [func.min(score), func.max(score), func.count(score)]
-    statement = (
-        select(*keys, *measures)
+    # Each score is taken out of the JSON once per row, in a subquery the database may not
+    # merge into the grouping (OFFSET 0), rather than once for each of its three aggregates.
+    scored = (
+        select(
+            *IDENTIFYING_COLUMNS,
+            *(_score(key).label(f"score_{i}") for i, key in enumerate(dimensions)),
+        )
         .where(Response.survey_id.in_(list(surveys)), Response.published.is_(True))
-        .group_by(*keys)
+        .offset(0)
+        .subquery()
     )
+    keys = [scored.c[column.key] for column in IDENTIFYING_COLUMNS]
+    measures: list[Any] = [func.count().label("n")]
+    for i in range(len(dimensions)):
+        score = scored.c[f"score_{i}"]
+        measures += [func.min(score), func.max(score), func.count(score)]
+    statement = select(*keys, *measures).group_by(*keys)
     classes: dict[QuasiIdentifiers, ClassStats] = {}
     for row in connection.execute(statement):
         qi = quasi_identifiers(surveys[row.survey_id], row)
@@ -254,7 +262,7 @@ def stream_rows(
     statement = (
         select(*IDENTIFYING_COLUMNS, Response.answers, Response.scores)
         .where(Response.survey_id.in_(list(survey_ids)), Response.published.is_(True))
-        .order_by(func.random())
+        .order_by(shuffle_key(connection.dialect.name, Response.id))
     )
     result = connection.execution_options(stream_results=True, yield_per=yield_per).execute(
         statement

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -117,4 +119,10 @@ def _per_cell(weighting: Weighting, cells: Cells) -> dict[str, float]:
 def cell_of_row(row: object) -> str:
     """The score-store cell of a response row (its attribute combination). An exported row
     has no ``municipality``: exports hold municipalities' own surveys only."""
-    return score_store.cell_of({name: getattr(row, name, None) for name in score_store.ATTRIBUTES})
+    return _cell_of(tuple(getattr(row, name, None) for name in score_store.ATTRIBUTES))
+
+
+@lru_cache(maxsize=4096)
+def _cell_of(values: tuple[Any, ...]) -> str:
+    # Remembered: an export asks for the same few combinations once per row or class.
+    return score_store.cell_of(dict(zip(score_store.ATTRIBUTES, values, strict=True)))

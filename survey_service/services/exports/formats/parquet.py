@@ -9,7 +9,7 @@ and missing codes travel with the file.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -56,6 +56,26 @@ def _batch(target: pa.Schema, columns: list[list[Any]]) -> pa.RecordBatch:
         else:
             arrays.append(pa.array(values, field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=target)
+
+
+def encode_parquet_batches(
+    layout: Layout, batches: Iterable[Sequence[Sequence[Any]]], *, lang: str = "nb"
+) -> Iterator[bytes]:
+    """Like :func:`encode_parquet`, from batches of rows (each one row group), turned into
+    Arrow arrays column by column rather than value by value."""
+    target = schema(layout, lang=lang)
+    sink = DrainSink()
+    writer = pq.ParquetWriter(sink, target, compression="zstd")
+    try:
+        yield sink.drain()  # the magic bytes: the response starts at once
+        for rows in batches:
+            if rows:
+                columns = [list(values) for values in zip(*rows, strict=True)]
+                writer.write_batch(_batch(target, columns), row_group_size=len(rows))
+                yield sink.drain()
+    finally:
+        writer.close()
+    yield sink.drain()
 
 
 def encode_parquet(
