@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument, score_response
 from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
-from survey_service.services import score_store
+from survey_service.services import person_scores, score_store
 from survey_service.services.column_scores import CellSums, ColumnScorer, ScoredBatch
 from survey_service.services.instrument_catalog import as_instrument
 
@@ -41,11 +41,6 @@ COLUMN_BATCH = 5000
 
 _RESPONSES: Table = Response.__table__  # type: ignore[assignment]
 _READ = (_RESPONSES.c.id, _RESPONSES.c.answers, *(_RESPONSES.c[a] for a in score_store.ATTRIBUTES))
-_WRITE_SCORES = (
-    update(_RESPONSES)
-    .where(_RESPONSES.c.id == bindparam("rescored_id"))
-    .values(scores=bindparam("rescored_scores"))
-)
 
 
 def rescore(
@@ -150,28 +145,18 @@ def _rescored_by_column(
     progress: Callable[[int, int], None] | None,
 ) -> tuple[score_store.Cells, int]:
     """What :func:`_rescored` gives, a batch at a time column by column: person scores
-    written back (only where they changed, as the ORM does) with one executemany per batch."""
+    written back in bulk, only where they changed, as the ORM does."""
     total = _count(session, survey)
     sums = CellSums(scorer)
     for batch in _batches(session, survey, published_only=False):
         scored = _scored(scorer, batch)
         sums.add(scored, [tuple(row[2:]) for row in batch])
-        ids = [row.id for row in batch]
-        stored = dict(
-            session.execute(
-                select(_RESPONSES.c.id, _RESPONSES.c.scores).where(
-                    _RESPONSES.c.id.between(ids[0], ids[-1]),
-                    _RESPONSES.c.survey_id == survey.id,
-                )
-            ).all()
+        person_scores.write_changed(
+            session,
+            survey_id=survey.id,
+            ids=[row.id for row in batch],
+            scores=scorer.person_scores(scored),
         )
-        changed = [
-            {"rescored_id": id_, "rescored_scores": new}
-            for id_, new in zip(ids, scorer.person_scores(scored), strict=True)
-            if stored.get(id_) != new
-        ]
-        if changed:
-            session.execute(_WRITE_SCORES, changed)
         if progress is not None:
             progress(sums.rows, total)
     return sums.cells(), sums.rows
