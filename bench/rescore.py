@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 
 from bench.run import RESULTS
 from survey_service import create_app
-from survey_service.cli import run_init
+from survey_service.cli import OPERATOR_COMMANDS_CONFIG, run_init
 from survey_service.db import db
 from survey_service.instruments import Instrument, item_score, score_response
 from survey_service.models import Response, Survey
@@ -206,7 +206,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='survey-bench-')}/bench.sqlite3"
-    app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
+    # As ``survey-service rescore`` runs (no statement timeout), and no limit on a
+    # transaction left idle while the loader draws respondents.
+    app = create_app(
+        {
+            "SURVEY_DATABASE_URL": url,
+            "SURVEY_SECRET_KEY": "bench",
+            **OPERATOR_COMMANDS_CONFIG,
+            "SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": 0,
+        }
+    )
     print(f"Database: {url}")
     run_init(app)
     database = make_url(url).get_backend_name()

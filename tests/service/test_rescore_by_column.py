@@ -11,19 +11,21 @@ stored person score must be the same, to the last bit and in the same key order.
 from __future__ import annotations
 
 import json
+import math
 import random
 import uuid
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
 from survey_service.db import db
 from survey_service.instruments import DONT_KNOW, PREFER_NOT_TO_SAY, load_bundled
 from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
+from survey_service.services import column_scores, score_store, snapshots
 from survey_service.services import rescore as rescore_module
-from survey_service.services import score_store, snapshots
 from survey_service.services.column_scores import ColumnScorer
 from survey_service.services.demo.answers import draw_answers
 from survey_service.services.instrument_catalog import as_instrument
@@ -248,3 +250,39 @@ def test_an_answer_off_the_scale_fails_as_the_per_row_rescore_does(app):
                 rescore(session, survey, today=TODAY)
             assert str(by_column.value) == str(reference.value)
         session.rollback()
+
+
+def _neumaier(values: list[float]) -> float:
+    """Builtin ``sum`` of floats from Python 3.12 on (Neumaier's compensated sum)."""
+    total, compensation = 0.0, 0.0
+    for x in values:
+        added = total + x
+        if abs(total) >= abs(x):
+            compensation += (total - added) + x
+        else:
+            compensation += (x - added) + total
+        total = added
+    return total + compensation if compensation and math.isfinite(compensation) else total
+
+
+def _plain(values: list[float]) -> float:
+    total = 0.0
+    for x in values:
+        total += x
+    return total
+
+
+@pytest.mark.parametrize("compensated", [False, True])
+def test_row_sums_add_as_the_builtin_sum_does(monkeypatch, compensated):
+    rng = np.random.default_rng(5)
+    n, k = 2000, 9
+    columns = [rng.choice([0.0, 100 / 3, 100 / 6, 1e16, -1e16, 12.5, 100.0], n) for _ in range(k)]
+    present = [rng.random(n) < 0.8 for _ in range(k)]
+    reference = _neumaier if compensated else _plain
+    if compensated == column_scores.COMPENSATED_SUM:
+        reference = sum  # the running Python's own
+    monkeypatch.setattr(column_scores, "COMPENSATED_SUM", compensated)
+    got = column_scores.python_sum(columns, present, n)
+    for row in range(n):
+        values = [float(c[row]) for c, p in zip(columns, present, strict=True) if p[row]]
+        assert got[row] == reference(values), (row, values)
