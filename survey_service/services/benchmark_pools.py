@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from survey_service.models import Survey
 from survey_service.scoring import (
@@ -25,6 +24,7 @@ from survey_service.scoring import (
     benchmark_difference,
     fay_herriot,
     leave_one_out_differences,
+    normal_quantile,
     pooled_benchmark,
 )
 from survey_service.services.comparison_groups import SIZE_CLASSES, Place
@@ -296,7 +296,7 @@ class Pool:
 
     def _z(self) -> float:
         if self._normal_quantile is None:
-            self._normal_quantile = float(stats.norm.ppf(0.5 + self.confidence_level / 2))
+            self._normal_quantile = normal_quantile(0.5 + self.confidence_level / 2)
         return self._normal_quantile
 
     def model_based(
