@@ -45,6 +45,8 @@ HEADLINE_FIELDS = (
     "staircase",
 )
 _HEADLINE_MEASURES = ("dim:", "idx:")
+#: The weighting of a figure of an unweighted survey, whose cells are summed into "".
+_ONE_CELL_UNWEIGHTED = calibration.unweighted([""])
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,13 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
         )
         if calibration.all_alike(total_stats.n, total_stats.sum_y, total_stats.sum_y2):
             alike.add(measure)
-        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
+        # Without margins every figure has the one cell "" and no weights (what
+        # calibration.weighting gives then), so it is not asked 6 times a survey.
+        own = (
+            calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            if margins
+            else _ONE_CELL_UNWEIGHTED
+        )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])
