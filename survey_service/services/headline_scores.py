@@ -27,7 +27,13 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_presentation import present
 from survey_service.services.score_report import Report, Rules
 from survey_service.services.score_store import NO_MOMENTS, Moments
-from survey_service.services.scores import _add_change, _estimate, _scale, _weighted
+from survey_service.services.scores import (
+    ONE_CELL_UNWEIGHTED,
+    _add_change,
+    _estimate,
+    _scale,
+    _weighted,
+)
 
 #: What a headline row keeps of a survey's published report.
 HEADLINE_FIELDS = (
@@ -45,8 +51,6 @@ HEADLINE_FIELDS = (
     "staircase",
 )
 _HEADLINE_MEASURES = ("dim:", "idx:")
-#: The weighting of a figure of an unweighted survey, whose cells are summed into "".
-_ONE_CELL_UNWEIGHTED = calibration.unweighted([""])
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
         own = (
             calibration.weighting(per_cell, margins, min_n=rules.min_n)
             if margins
-            else _ONE_CELL_UNWEIGHTED
+            else ONE_CELL_UNWEIGHTED
         )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
