@@ -3,9 +3,14 @@
 One survey of the reputation staircase per municipality (357), 20 to 120 responses each
 (more in larger municipalities), a fifth of them weighted by gender; then the bulk call with
 every row on one page (benchmarks, leave-one-out differences and Fay–Herriot estimates for
-all), against the baseline of reading the 357 surveys' own scores one by one.
+all), against the baseline of reading the 357 surveys' own scores one by one. Each timing is
+*computed*: the bodies the bulk call keeps by tag are cleared first. Also counted: the SQL
+statements of one computed call (a constant, not one per survey). Then one survey's own
+scores read at ``--small`` and ``--large`` responses (p50, and its ratio: a read should not
+grow with the responses), each against ``/healthz``.
 
-    .venv/bin/python -m bench.bulk_scores [--database URL]
+    .venv/bin/python -m bench.bulk_scores [--database URL] [--small 10000] [--large 300000]
+        [--no-reads] [--output FILE]
 
 Also run by ``bench.run``.
 """
@@ -13,15 +18,21 @@ Also run by ``bench.run``.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import statistics
 import tempfile
 import time
 import uuid
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
+from sqlalchemy.engine import make_url
 
 from survey_service.db import db
 from survey_service.instruments import score_response
@@ -111,7 +122,11 @@ def measure(app: Flask, headers: dict[str, str], timed: Any) -> dict[str, Any]:
         app.extensions.get("conditional_get_bodies", {}).clear()
         return client.get(target, headers=headers)
 
-    bulk = timed(lambda: computed(url), repeat=10)
+    bulk_samples = _samples(lambda: computed(url), repeat=10)
+    bulk = statistics.median(bulk_samples)
+    # The SQL statements of one computed call: a constant number, however many surveys.
+    statements = _statements(lambda: computed(url))
+    statements_page = _statements(lambda: computed(url.replace("500", "50")))
     # CPU time too: on a machine shared with other work, wall time overstates the call.
     start = time.process_time()
     for _ in range(5):
@@ -128,6 +143,11 @@ def measure(app: Flask, headers: dict[str, str], timed: Any) -> dict[str, Any]:
 
     each = timed(one_by_one, repeat=2)
     print(
+        f"  bulk call computed, min / median / max of 10: "
+        f"{' / '.join(f'{x:.0f}' for x in _spread(bulk_samples))} ms; SQL statements: "
+        f"{statements} for {len(ids)} rows, {statements_page} for a page of 50"
+    )
+    print(
         f"  bulk call, {len(ids)} rows with benchmarks: {bulk:.0f} ms ({bulk_cpu:.0f} ms of "
         f"CPU in this process); a page of 50: "
         f"{one_page:.0f} ms; the {len(ids)} surveys' own scores one by one: {each:.0f} ms "
@@ -137,6 +157,9 @@ def measure(app: Flask, headers: dict[str, str], timed: Any) -> dict[str, Any]:
     return {
         "surveys": len(ids),
         "bulk_ms": bulk,
+        "bulk_ms_min_median_max": _spread(bulk_samples),
+        "sql_statements": statements,
+        "sql_statements_page_of_50": statements_page,
         "bulk_cpu_ms": bulk_cpu,
         "response_bytes": len(response.data),
         "page_of_50_ms": one_page,
@@ -147,6 +170,79 @@ def measure(app: Flask, headers: dict[str, str], timed: Any) -> dict[str, Any]:
     }
 
 
+def _samples(func: Callable[[], Any], repeat: int) -> list[float]:
+    """Wall times of ``func`` in milliseconds (after one warm-up call)."""
+    func()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _spread(samples: list[float]) -> list[float]:
+    return [min(samples), statistics.median(samples), max(samples)]
+
+
+def _statements(func: Callable[[], Any]) -> int:
+    """How many SQL statements ``func`` sends (SQLAlchemy's before_cursor_execute)."""
+    count = 0
+
+    def counted(*_args: Any) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        func()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return count
+
+
+def measure_reads(
+    app: Flask, headers: dict[str, str], *, small: int, large: int, repeat: int = 30
+) -> dict[str, Any]:
+    """One survey's scores read at ``small`` and ``large`` responses (p50 of ``repeat``,
+    min / median / max), against ``GET /healthz`` in the same process: the read should not
+    grow with the responses (it reads the survey's snapshot, never the responses)."""
+    from bench.run import make_survey
+
+    client = app.test_client()
+    rng = random.Random(1)
+    out: dict[str, Any] = {}
+    for n in (small, large):
+        start = time.perf_counter()
+        survey_id = make_survey(n, rng)
+        print(f"  made a survey with {n} responses in {time.perf_counter() - start:.1f} s")
+        url = f"/api/v1/surveys/{survey_id}/scores"
+
+        def read(url: str = url) -> Any:
+            return client.get(url, headers=headers)
+
+        samples = _samples(read, repeat=repeat)
+        health = _samples(lambda: client.get("/healthz"), repeat=repeat)
+        out[str(n)] = {
+            "scores_ms_min_median_max": _spread(samples),
+            "healthz_ms_min_median_max": _spread(health),
+            "scores_over_healthz": statistics.median(samples) / statistics.median(health),
+            "sql_statements": _statements(read),
+        }
+        print(
+            f"  N={n}: one survey's scores p50 {statistics.median(samples):.1f} ms "
+            f"(min / median / max {' / '.join(f'{x:.1f}' for x in _spread(samples))}), "
+            f"/healthz p50 {statistics.median(health):.2f} ms"
+        )
+    growth = (
+        out[str(large)]["scores_ms_min_median_max"][1]
+        / out[str(small)]["scores_ms_min_median_max"][1]
+    )
+    out["p50_large_over_small"] = growth
+    print(f"  one survey's read p50 at {large} / at {small} responses: {growth:.2f}")
+    return out
+
+
 def main() -> None:
     from bench.run import timed
     from survey_service import create_app
@@ -155,6 +251,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument("--small", type=int, default=10_000, help="responses of the small survey")
+    parser.add_argument("--large", type=int, default=300_000, help="responses of the large one")
+    parser.add_argument("--no-reads", action="store_true", help="only the bulk call")
+    parser.add_argument("--output", help="also write the figures to this JSON file")
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='survey-bench-')}/bench.sqlite3"
     app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
@@ -162,8 +262,21 @@ def main() -> None:
     with app.app_context():
         _, key = create_key(db.session, role="admin", municipality=None, name="b", actor="b")
         db.session.commit()
-        print(measure(app, {"Authorization": f"Bearer {key}"}, timed))
+        headers = {"Authorization": f"Bearer {key}"}
+        results: dict[str, Any] = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": make_url(url).get_backend_name(),
+            "load_average_at_start": os.getloadavg(),
+            "bulk_scores": measure(app, headers, timed),
+        }
+        if not args.no_reads:
+            results["reading_one_survey"] = measure_reads(
+                app, headers, small=args.small, large=args.large
+            )
         db.engine.dispose()
+    print(json.dumps(results, indent=2))
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from survey_service import json_codec
+
 # Deterministic constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,6 +96,8 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
             url,
             echo=echo,
             execution_options=options,
+            # JSON columns (snapshots' cells above all) parsed in C: json_codec.
+            json_deserializer=json_codec.loads,
             # Several threads of one worker share the pool; the file is the shared state.
             connect_args={"check_same_thread": False, "timeout": busy_ms / 1000},
         )
@@ -103,6 +107,7 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
         url,
         echo=echo,
         execution_options=options,
+        json_deserializer=json_codec.loads,
         # A connection the server closed (restart, failover, pg_terminate_backend) is found
         # at checkout and replaced, so the request after a fault works again.
         pool_pre_ping=True,

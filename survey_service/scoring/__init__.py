@@ -46,6 +46,7 @@ from .combining import mean_of_estimates
 from .comparisons import difference_ci
 from .estimates import mean_ci
 from .proportions import proportion_ci
+from .quantiles import f_quantile, normal_quantile, t_quantile
 from .reliability import cronbach_alpha, cronbach_alpha_from_moments
 from .small_area import fay_herriot
 from .sufficient import MeanStats, mean_ci_from_stats, mean_ci_from_strata_stats
@@ -69,14 +70,17 @@ __all__ = [
     "cronbach_alpha",
     "cronbach_alpha_from_moments",
     "difference_ci",
+    "f_quantile",
     "fay_herriot",
     "leave_one_out_differences",
     "mean_ci",
     "mean_ci_from_stats",
     "mean_ci_from_strata_stats",
     "mean_of_estimates",
+    "normal_quantile",
     "poststratify",
     "pooled_benchmark",
     "proportion_ci",
     "rake",
+    "t_quantile",
 ]

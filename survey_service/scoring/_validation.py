@@ -25,6 +25,8 @@ PROPORTION_METHODS = ("wilson", "clopper-pearson", "agresti-coull", "korn-grauba
 
 
 def _confidence_level(confidence_level: object) -> float:
+    if type(confidence_level) is float and 0.0 < confidence_level < 1.0:
+        return confidence_level  # the usual case, without the general checks
     if isinstance(confidence_level, bool) or not isinstance(
         confidence_level, int | float | np.integer | np.floating
     ):

@@ -15,11 +15,21 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import FloatArray, _label_codes, _values
 
+_PLAIN = (float, int)
+
 
 def validate_scale(scale: object) -> tuple[float, float] | None:
     """``None`` or a pair ``(low, high)`` of finite numbers with ``low < high``."""
     if scale is None:
         return None
+    # The usual case, a tuple of two plain numbers, without the general checks (a score
+    # read validates hundreds of scales).
+    if type(scale) is tuple and len(scale) == 2:
+        low, high = scale
+        if type(low) in _PLAIN and type(high) in _PLAIN:
+            bounds = (float(low), float(high))
+            if math.isfinite(bounds[0]) and math.isfinite(bounds[1]) and bounds[0] < bounds[1]:
+                return bounds
     message = (
         f"scale must be None or a pair (low, high) of finite numbers, low < high; got {scale!r}"
     )

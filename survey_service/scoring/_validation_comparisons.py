@@ -30,6 +30,12 @@ def _finite(
     name: str, values: ArrayLike, *, low: float | None = None, strict: bool = False
 ) -> FloatArray:
     arr = _float_vector(name, values)
+    # All at once; the loop below only finds and words the first bad value.
+    fine = np.isfinite(arr)
+    if low is not None:
+        fine &= arr > low if strict else arr >= low
+    if bool(fine.all()):
+        return arr
     for i, value in enumerate(arr):
         bad = not math.isfinite(value) or (
             low is not None and (value <= low if strict else value < low)

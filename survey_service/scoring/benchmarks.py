@@ -243,29 +243,34 @@ def leave_one_out_differences(
         np.concatenate([bench_df, diff_df]),
         level,
     )
-    bench_half, diff_half = half[:k], half[k:]
+    # The bounds as numpy computes them elementwise (the same IEEE sums as one at a time),
+    # then every array as Python floats at once: the loop below only assembles.
+    bench_low, bench_high = (bench - half[:k]).tolist(), (bench + half[:k]).tolist()
+    diff_low, diff_high = (diff - half[k:]).tolist(), (diff + half[k:]).tolist()
+    bench_se = [math.sqrt(x) for x in bench_var.tolist()]
+    diff_se = [math.sqrt(x) for x in diff_var.tolist()]
+    bench_list, bench_df_list = bench.tolist(), bench_df.tolist()
+    diff_list, diff_df_list = diff.tolist(), diff_df.tolist()
     out = []
     for j in range(k):
         benchmark = BenchmarkResult(
-            estimate=float(bench[j]),
-            standard_error=math.sqrt(float(bench_var[j])),
-            confidence_interval=ConfidenceInterval(
-                float(bench[j] - bench_half[j]), float(bench[j] + bench_half[j])
-            ),
+            estimate=bench_list[j],
+            standard_error=bench_se[j],
+            confidence_interval=ConfidenceInterval(bench_low[j], bench_high[j]),
             confidence_level=level,
-            degrees_of_freedom=float(bench_df[j]),
+            degrees_of_freedom=bench_df_list[j],
             k=k - 1,
             pooling=data.pooling,
             method="welch-satterthwaite",
         )
-        low, high = float(diff[j] - diff_half[j]), float(diff[j] + diff_half[j])
+        low, high = diff_low[j], diff_high[j]
         out.append(
             BenchmarkDifference(
-                estimate=float(diff[j]),
-                standard_error=math.sqrt(float(diff_var[j])),
+                estimate=diff_list[j],
+                standard_error=diff_se[j],
                 confidence_interval=ConfidenceInterval(low, high),
                 confidence_level=level,
-                degrees_of_freedom=float(diff_df[j]),
+                degrees_of_freedom=diff_df_list[j],
                 verdict=_verdict(low, high),
                 benchmark=benchmark,
             )

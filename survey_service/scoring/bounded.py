@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-
-from scipy import stats
 
 from ._results import ConfidenceInterval
+from .quantiles import t_quantile
 
 __all__ = ["BOUNDED_INTERVAL", "bounded_interval", "prior_weight"]
 
@@ -23,12 +21,6 @@ PRIOR_FADE = 100.0
 def prior_weight(n_effective: float) -> float:
     """``c = 2 · 100 / (100 + n_eff)`` pseudo-observations of the largest variance."""
     return PRIOR_WEIGHT * PRIOR_FADE / (PRIOR_FADE + n_effective)
-
-
-@lru_cache(maxsize=1024)
-def _t_quantile(confidence_level: float, degrees_of_freedom: float) -> float:
-    """Two-sided t quantile (cached: scipy's ``ppf`` costs more than the whole interval)."""
-    return float(stats.t.ppf(0.5 + confidence_level / 2.0, degrees_of_freedom))
 
 
 def bounded_interval(
@@ -58,7 +50,7 @@ def bounded_interval(
     p = min(max((estimate - low) / span, 0.0), 1.0)
     m = n_effective
     c = prior_weight(m)
-    q = _t_quantile(confidence_level, degrees_of_freedom)
+    q = t_quantile(0.5 + confidence_level / 2.0, degrees_of_freedom)
     k = (m - 1.0 + c) * m / (q * q)
     spread = max(m - 1.0, 0.0) * m * max(variance, 0.0) / (span * span)
     a = k + c * fpc

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from ._raking import joint_cells, margin_fit
 from ._results import ConfidenceInterval, MeanResult
 from ._validation import validate_mean_ci
 from ._validation_bounds import validate_raking_margins, validate_scale, validate_within_scale
 from .bounded import BOUNDED_INTERVAL, bounded_interval
+from .quantiles import t_quantile
 
 __all__ = ["mean_ci"]
 
@@ -25,7 +25,7 @@ def _t_interval(
     """``estimate ± t_{df, (1+level)/2} × standard_error``."""
     if standard_error == 0.0:
         return ConfidenceInterval(estimate, estimate)
-    q = float(stats.t.ppf(0.5 + confidence_level / 2.0, df))
+    q = t_quantile(0.5 + confidence_level / 2.0, df)
     return ConfidenceInterval(estimate - q * standard_error, estimate + q * standard_error)
 
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from ._results import AlphaResult, ConfidenceInterval
 from ._validation import validate_alpha_moments, validate_cronbach_alpha
+from .quantiles import f_quantile
 
 __all__ = ["cronbach_alpha", "cronbach_alpha_from_moments"]
 
@@ -131,8 +131,8 @@ def _alpha_from_covariance(cov: NDArray[np.float64], n: int, level: float) -> Al
     df1 = float(n - 1)
     df2 = float((n - 1) * (k - 1))
     gamma = 1.0 - level
-    f_hi = float(stats.f.ppf(1.0 - gamma / 2.0, df1, df2))
-    f_lo = float(stats.f.ppf(gamma / 2.0, df1, df2))
+    f_hi = f_quantile(1.0 - gamma / 2.0, df1, df2)
+    f_lo = f_quantile(gamma / 2.0, df1, df2)
     interval = ConfidenceInterval(1.0 - (1.0 - alpha) * f_hi, 1.0 - (1.0 - alpha) * f_lo)
     return AlphaResult(
         estimate=alpha,

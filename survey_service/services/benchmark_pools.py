@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from survey_service.models import Survey
 from survey_service.scoring import (
@@ -25,6 +24,7 @@ from survey_service.scoring import (
     benchmark_difference,
     fay_herriot,
     leave_one_out_differences,
+    normal_quantile,
     pooled_benchmark,
 )
 from survey_service.services.comparison_groups import SIZE_CLASSES, Place
@@ -115,6 +115,7 @@ class Pool:
     pooling: str
     confidence_level: float
     _arrays: dict[tuple[Any, ...], _Arrays] = field(default_factory=dict)
+    _partitioned: set[tuple[str, str, str]] = field(default_factory=set)
     _models: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     _normal_quantile: float | None = None
 
@@ -157,11 +158,23 @@ class Pool:
         if label is None:
             return None
         cache = (kind, key, group, label)
-        if cache not in self._arrays:
-            self._arrays[cache] = self.arrays(
-                kind, key, lambda other: _label(group, other) == label
-            )
+        if (kind, key, group) not in self._partitioned:
+            self._partition(kind, key, group)
+        if cache not in self._arrays:  # a group without a published figure
+            self._arrays[cache] = self._as_arrays([])
         return self._arrays[cache]
+
+    def _partition(self, kind: str, key: str, group: str) -> None:
+        """Every group's arrays of ``group`` (each county, each size class) from one pass
+        over the figures, as ``arrays`` would give each: the same members, in order."""
+        by_label: dict[str, list[tuple[str, Figure]]] = {}
+        for number, figure in sorted(self.figures[kind].get(key, {}).items()):
+            label = _label(group, self.places[number])
+            if label is not None:
+                by_label.setdefault(label, []).append((number, figure))
+        for label, entries in by_label.items():
+            self._arrays[(kind, key, group, label)] = self._as_arrays(entries)
+        self._partitioned.add((kind, key, group))
 
     def arrays(self, kind: str, key: str, member: Callable[[Place], bool]) -> _Arrays:
         entries = sorted(
@@ -169,6 +182,9 @@ class Pool:
             for number, figure in self.figures[kind].get(key, {}).items()
             if member(self.places[number])
         )
+        return self._as_arrays(entries)
+
+    def _as_arrays(self, entries: Sequence[tuple[str, Figure]]) -> _Arrays:
         return _Arrays(
             [number for number, _ in entries],
             np.array([f.estimate for _, f in entries], dtype=float),
@@ -292,11 +308,17 @@ class Pool:
                 ],
             }
         )
-        return {"fit": fit, "numbers": numbers, "borrows": borrows, "summary": summary}
+        return {
+            "fit": fit,
+            "numbers": numbers,
+            "positions": {number: i for i, number in enumerate(numbers)},
+            "borrows": borrows,
+            "summary": summary,
+        }
 
     def _z(self) -> float:
         if self._normal_quantile is None:
-            self._normal_quantile = float(stats.norm.ppf(0.5 + self.confidence_level / 2))
+            self._normal_quantile = normal_quantile(0.5 + self.confidence_level / 2)
         return self._normal_quantile
 
     def model_based(
@@ -311,9 +333,9 @@ class Pool:
         fit: FayHerriotResult | None = model["fit"]
         if fit is None:
             return _model_withheld(model["summary"]["suppression_reason"])
-        if place.number not in model["numbers"]:
+        i = model["positions"].get(place.number)
+        if i is None:
             return _model_withheld("no_sampling_error")
-        i = model["numbers"].index(place.number)
         rmse = math.sqrt(fit.mse[i])
         z = self._z()
         low, high = own.scale

@@ -137,8 +137,10 @@ def weighting(
     sizes = np.array([s.n for s in stats])
     if len(names) == 1:
         name = names[0]
-        totals = poststratify(
-            np.array(labels[name], dtype=object), populations[name], weights=sizes
+        totals = _poststratify(
+            tuple(labels[name]),
+            tuple(populations[name].items()),
+            tuple(float(s) for s in sizes),
         )
         weights = {cell: float(totals[i] / sizes[i]) for i, cell in enumerate(units)}
         return Weighting("poststratified", weights, strata, tuple(names), pooled=pooled_groups)
@@ -261,6 +263,22 @@ def _pool(
         # The margin with the most categories gives way (then the first named).
         position, name = max(enumerate(active), key=lambda p: (len(populations[p[1]]), -p[0]))
         _merge(name, key[position], labels, populations, stats, pooled)
+
+
+@lru_cache(maxsize=1024)
+def _poststratify(
+    labels: tuple[str, ...],
+    populations: tuple[tuple[str, float], ...],
+    sizes: tuple[float, ...],
+) -> np.ndarray:
+    """Post-stratified totals per unit (cached: the figures of a survey that everyone
+    answered share the cells' counts, hence one weighting; the bulk scores weigh hundreds
+    of them)."""
+    totals = poststratify(
+        np.array(labels, dtype=object), dict(populations), weights=np.array(sizes)
+    )
+    totals.flags.writeable = False  # shared by every caller of the cache
+    return totals
 
 
 @lru_cache(maxsize=256)

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from scipy import stats
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_service.models import FormCounter, Response, Survey
+from survey_service.scoring import t_quantile
 from survey_service.services import invitations, snapshots
 from survey_service.services.collecting import accepting_responses
 from survey_service.services.errors import Invalid
@@ -190,7 +190,7 @@ def projected_half_width(
 ) -> float:
     """The half-width at ``n`` responses: ``t(n-1) · spread · sqrt((1 - n/N) / n)``."""
     fpc = 1.0 if population_size is None else max(0.0, 1 - n / population_size)
-    quantile = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1))
+    quantile = t_quantile(0.5 + confidence_level / 2, n - 1)
     return quantile * spread * math.sqrt(fpc / n)
 
 

@@ -27,7 +27,13 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_presentation import present
 from survey_service.services.score_report import Report, Rules
 from survey_service.services.score_store import NO_MOMENTS, Moments
-from survey_service.services.scores import _add_change, _estimate, _scale, _weighted
+from survey_service.services.scores import (
+    ONE_CELL_UNWEIGHTED,
+    _add_change,
+    _estimate,
+    _scale,
+    _weighted,
+)
 
 #: What a headline row keeps of a survey's published report.
 HEADLINE_FIELDS = (
@@ -124,7 +130,13 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
         )
         if calibration.all_alike(total_stats.n, total_stats.sum_y, total_stats.sum_y2):
             alike.add(measure)
-        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
+        # Without margins every figure has the one cell "" and no weights (what
+        # calibration.weighting gives then), so it is not asked 6 times a survey.
+        own = (
+            calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            if margins
+            else ONE_CELL_UNWEIGHTED
+        )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])

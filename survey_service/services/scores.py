@@ -38,7 +38,11 @@ from survey_service.services.score_presentation import present
 from survey_service.services.score_report import Report, Rules, plain_float
 from survey_service.services.score_store import Aggregate
 
-__all__ = ["Rules", "survey_scores"]
+__all__ = ["ONE_CELL_UNWEIGHTED", "Rules", "survey_scores"]
+
+#: The weighting of each figure of an unweighted survey, whose cells are summed into "" (what
+#: ``calibration.weighting`` gives for no margins).
+ONE_CELL_UNWEIGHTED = calibration.unweighted([""])
 
 
 def survey_scores(session: Session, survey: Survey, rules: Rules) -> dict[str, Any]:
@@ -91,7 +95,13 @@ def _raw_scores(session: Session, survey: Survey, rules: Rules) -> Report:
         if not shared and calibration.all_alike(total.n, total.sum_y, total.sum_y2):
             alike.add(measure)
         # Each figure is weighted by groups large enough among those who gave it.
-        own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
+        # Without margins the cells were summed into "", which calibration.weighting leaves
+        # unweighted: not asked again for each of the survey's figures.
+        own = (
+            calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            if margins
+            else ONE_CELL_UNWEIGHTED
+        )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])

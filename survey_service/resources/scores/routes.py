@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 
+from survey_service import json_codec
 from survey_service.api import Blueprint
 from survey_service.auth import current_principal
 from survey_service.db import db
@@ -85,6 +85,6 @@ class AllScores(MethodView):
         # back unchanged); serialised here because dumping 357 rows field by field takes
         # longer than computing them.
         return current_app.response_class(
-            json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            json_codec.dumps(body),
             mimetype="application/json",
         )
