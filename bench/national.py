@@ -11,7 +11,7 @@ population (at least 3), loaded in bulk, scored by ``rescore`` and closed (final
 Then ``survey-service serve`` runs on loopback against it and:
 
 - one survey's scores (``GET /surveys/{id}/scores``) of the largest survey and of one of
-  median size, with ``wrk``, each ÷ ``/healthz`` in the same run; largest ÷ median says
+  median size, with ``wrk`` at one connection, each ÷ ``/healthz`` in the same run; largest ÷ median says
   whether a read grows with the data;
 - the bulk call ``GET /scores`` over the 357 follow-ups, computed (each request a page size
   of its own, so no kept body answers it), and read again while nothing changed;
@@ -275,7 +275,8 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
 def reads(
     wrk: str, base: str, key: str, largest: Any, median: Any, options: argparse.Namespace
 ) -> dict[str, Any]:
-    """One survey's scores, largest and median survey, each ÷ /healthz, interleaved."""
+    """One survey's scores, largest and median survey, each ÷ /healthz, interleaved; at one
+    connection, so the latencies are a read's own and not a queue's."""
     runs: dict[str, list[Any]] = {"healthz": [], "largest": [], "median": []}
     for round_number in range(options.repeat):
         print(f"  one survey's scores, round {round_number + 1}/{options.repeat} ...")
@@ -283,7 +284,7 @@ def reads(
             run_wrk(
                 wrk,
                 f"{base}/healthz",
-                connections=8,
+                connections=1,
                 seconds=options.seconds,
                 script=GET_LUA,
                 args=[],
@@ -294,7 +295,7 @@ def reads(
                 run_wrk(
                     wrk,
                     f"{base}/api/v1/surveys/{survey_id}/scores",
-                    connections=8,
+                    connections=1,
                     seconds=options.seconds,
                     script=GET_WITH_KEY_LUA,
                     args=[key],
