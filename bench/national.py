@@ -11,10 +11,10 @@ population (at least 3), loaded in bulk, scored by ``rescore`` and closed (final
 Then ``survey-service serve`` runs on loopback against it and:
 
 - one survey's scores (``GET /surveys/{id}/scores``) of the largest survey and of one of
-  median size, with ``wrk`` at one connection, each ÷ ``/healthz`` in the same run; largest ÷ median says
-  whether a read grows with the data;
+  median size, with ``wrk`` at one connection, each ÷ ``/healthz`` in the same run;
+  largest ÷ median says whether a read grows with the data;
 - the bulk call ``GET /scores`` over the 357 follow-ups, computed (each request a page size
-  of its own, so no kept body answers it), and read again while nothing changed;
+  of its own, so no kept body answers it), and a dashboard's poll while nothing changed;
 - the CSV export of the follow-up wave, rows a second ÷ the database's own fastest way to
   hand out the same rows with the answers unpacked into columns (PostgreSQL's ``COPY … TO
   STDOUT``; on SQLite one SELECT written with the csv module).
