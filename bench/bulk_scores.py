@@ -24,19 +24,19 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
+from bench.loading import insert_responses, response_row, stored_scores
 from survey_service.db import db
 from survey_service.instruments import score_response
-from survey_service.models import Municipality, Response
+from survey_service.models import Municipality
 from survey_service.services import snapshots
 from survey_service.services.demo.answers import draw_answers, draw_respondent
 from survey_service.services.demo.programme import STAIRCASE
@@ -81,23 +81,9 @@ def make_surveys(rng: random.Random) -> list[int]:
             answers = draw_answers(
                 instrument, "citizens", levels=levels, respondent=respondent, language="nb", rng=rng
             )
-            scores = score_response(instrument, answers)
-            rows.append(
-                {
-                    "survey_id": survey.id,
-                    "submission_hash": uuid.uuid4().hex,
-                    "receipt_hash": uuid.uuid4().hex,
-                    "language": "nb",
-                    "submitted_on": date.today(),
-                    "answers": answers,
-                    "scores": {
-                        "dimensions": scores.dimension_scores,
-                        "indices": scores.index_scores,
-                    },
-                    "gender": respondent.get("gender"),
-                }
-            )
-        session.execute(insert(Response), rows)
+            scores = stored_scores(score_response(instrument, answers))
+            rows.append(response_row(survey.id, answers, scores=scores, respondent=respondent))
+        insert_responses(session, rows)
         rescore(session, survey)
         snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
         ids.append(survey.id)

@@ -31,12 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -51,9 +50,10 @@ DAYS = 90
 def make_surveys(total: int, rng: random.Random) -> list[int]:
     """Two closed reputation surveys with ``total`` responses between them, inserted in bulk,
     rescored and given their final snapshots (so they are exportable)."""
+    from bench.loading import insert_responses, response_row, stored_scores
     from survey_service.db import db
     from survey_service.instruments import score_response
-    from survey_service.models import Response, Survey
+    from survey_service.models import Survey
     from survey_service.services import snapshots
     from survey_service.services.demo.answers import draw_answers, draw_respondent
     from survey_service.services.demo.programme import STAIRCASE
@@ -90,35 +90,21 @@ def make_surveys(total: int, rng: random.Random) -> list[int]:
                 language="nb",
                 rng=rng,
             )
-            scores = score_response(instrument, answers)
-            pool.append(
-                {
-                    "answers": answers,
-                    "scores": {
-                        "dimensions": scores.dimension_scores,
-                        "indices": scores.index_scores,
-                    },
-                    "age_band": respondent.get("age_band"),
-                    "gender": respondent.get("gender"),
-                }
-            )
-        rows = []
-        for i in range(n):
-            rows.append(
-                {
-                    **pool[i % POOL],
-                    "survey_id": survey.id,
-                    "submission_hash": uuid.uuid4().hex,
-                    "receipt_hash": uuid.uuid4().hex,
-                    "language": rng.choice(("nb", "nb", "nn")),
-                    "submitted_on": today - timedelta(days=rng.randrange(DAYS)),
-                }
-            )
-            if len(rows) == 5000:
-                session.execute(insert(Response), rows)
-                rows = []
-        if rows:
-            session.execute(insert(Response), rows)
+            pool.append((respondent, answers, stored_scores(score_response(instrument, answers))))
+        rows = (
+            {
+                **response_row(
+                    survey.id,
+                    answers,
+                    scores=stored,
+                    respondent=respondent,
+                    day=today - timedelta(days=rng.randrange(DAYS)),
+                ),
+                "language": rng.choice(("nb", "nb", "nn")),
+            }
+            for respondent, answers, stored in (pool[i % POOL] for i in range(n))
+        )
+        insert_responses(session, rows)
         survey_id = survey.id
         rescore(session, survey)
         survey = session.get(Survey, survey_id)  # rescoring leaves the session empty

@@ -36,7 +36,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,12 +84,13 @@ def answer_pools(rng: random.Random) -> list[list[dict[str, Any]]]:
 
 def load(url: str, responses: int) -> dict[str, Any]:
     """The two waves, loaded, scored and closed; what was made."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
+    from bench.loading import insert_responses, response_row
     from survey_service import create_app
     from survey_service.cli import run_init
     from survey_service.db import db
-    from survey_service.models import Municipality, Response, Survey
+    from survey_service.models import Municipality, Survey
     from survey_service.services import snapshots
     from survey_service.services.rescore import rescore
     from survey_service.services.surveys import create_survey, update_survey
@@ -121,22 +121,13 @@ def load(url: str, responses: int) -> dict[str, Any]:
                 )
                 update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
                 pool = rng.choice(pools)
-                for first in range(0, n, 5_000):
-                    session.execute(
-                        insert(Response),
-                        [
-                            {
-                                "survey_id": survey.id,
-                                "submission_hash": uuid.uuid4().hex,
-                                "receipt_hash": uuid.uuid4().hex,
-                                "language": "nb",
-                                "submitted_on": day,
-                                "answers": rng.choice(pool),
-                                "scores": {},
-                            }
-                            for _ in range(min(5_000, n - first))
-                        ],
-                    )
+                insert_responses(
+                    session,
+                    (
+                        response_row(survey.id, rng.choice(pool), scores={}, day=day)
+                        for _ in range(n)
+                    ),
+                )
                 rescore(session, survey)
                 # rescore lets go of the objects it loaded (constant memory): load it again.
                 survey = session.get_one(Survey, survey.id)

@@ -29,15 +29,15 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from bench.loading import insert_responses, response_row, stored_scores
 from bench.run import RESULTS
 from survey_service import create_app
 from survey_service.cli import OPERATOR_COMMANDS_CONFIG, run_init
@@ -100,30 +100,15 @@ def make_survey(n: int, rng: random.Random) -> int:
         answers = draw_answers(
             instrument, "citizens", levels=STAIRCASE, respondent=respondent, language="nb", rng=rng
         )
-        scores = score_response(instrument, answers)
-        stored = {"dimensions": scores.dimension_scores, "indices": scores.index_scores}
+        stored = stored_scores(score_response(instrument, answers))
         pool.append((respondent, answers, stored))
-    rows = []
-    for _ in range(n):
-        respondent, answers, stored = rng.choice(pool)
-        rows.append(
-            {
-                "survey_id": survey.id,
-                "submission_hash": uuid.uuid4().hex,
-                "receipt_hash": uuid.uuid4().hex,
-                "language": "nb",
-                "submitted_on": date.today(),
-                "answers": answers,
-                "scores": stored,
-                "age_band": respondent.get("age_band"),
-                "gender": respondent.get("gender"),
-            }
-        )
-        if len(rows) == 10_000:
-            session.execute(insert(Response), rows)
-            rows = []
-    if rows:
-        session.execute(insert(Response), rows)
+    insert_responses(
+        session,
+        (
+            response_row(survey.id, answers, scores=stored, respondent=respondent)
+            for respondent, answers, stored in (rng.choice(pool) for _ in range(n))
+        ),
+    )
     rescore(session, survey)
     snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
     session.commit()

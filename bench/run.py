@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bench import bulk_scores
+from bench.loading import insert_responses, response_row, stored_scores
 from survey_service import create_app
 from survey_service.cli import run_init
 from survey_service.db import db
@@ -91,25 +92,9 @@ def make_survey(n: int, rng: random.Random, *, municipality: str = "4601") -> in
             language="nb",
             rng=rng,
         )
-        scores = score_response(instrument, answers)
-        rows.append(
-            {
-                "survey_id": survey.id,
-                "submission_hash": uuid.uuid4().hex,
-                "receipt_hash": uuid.uuid4().hex,
-                "language": "nb",
-                "submitted_on": date.today(),
-                "answers": answers,
-                "scores": {"dimensions": scores.dimension_scores, "indices": scores.index_scores},
-                "age_band": respondent.get("age_band"),
-                "gender": respondent.get("gender"),
-            }
-        )
-        if len(rows) == 5000:
-            session.execute(insert(Response), rows)
-            rows = []
-    if rows:
-        session.execute(insert(Response), rows)
+        scores = stored_scores(score_response(instrument, answers))
+        rows.append(response_row(survey.id, answers, scores=scores, respondent=respondent))
+    insert_responses(session, rows)
     rescore(session, survey)
     snapshots.publish_if_due(session, survey, min_n=5, today=date.today())
     session.commit()
