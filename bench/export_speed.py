@@ -50,13 +50,10 @@ DAYS = 90
 def make_surveys(total: int, rng: random.Random) -> list[int]:
     """Two closed reputation surveys with ``total`` responses between them, inserted in bulk,
     rescored and given their final snapshots (so they are exportable)."""
-    from bench.loading import insert_responses, response_row, stored_scores
+    from bench.loading import drawn_pool, insert_responses, response_row
     from survey_service.db import db
-    from survey_service.instruments import score_response
     from survey_service.models import Survey
     from survey_service.services import snapshots
-    from survey_service.services.demo.answers import draw_answers, draw_respondent
-    from survey_service.services.demo.programme import STAIRCASE
     from survey_service.services.instrument_catalog import as_instrument
     from survey_service.services.rescore import rescore
     from survey_service.services.surveys import create_survey, update_survey
@@ -79,18 +76,7 @@ def make_surveys(total: int, rng: random.Random) -> list[int]:
         )
         update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
         instrument = as_instrument(survey.instrument_version)
-        pool = []
-        for _ in range(POOL):
-            respondent = draw_respondent(instrument, ASKED, rng)
-            answers = draw_answers(
-                instrument,
-                "citizens",
-                levels=STAIRCASE,
-                respondent=respondent,
-                language="nb",
-                rng=rng,
-            )
-            pool.append((respondent, answers, stored_scores(score_response(instrument, answers))))
+        pool = drawn_pool(instrument, ASKED, rng, POOL)
         rows = (
             {
                 **response_row(

@@ -4,6 +4,7 @@ follow, as each benchmark's loader does)."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -12,8 +13,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from survey_service.instruments import ResponseScores
+from survey_service.instruments import Instrument, ResponseScores, score_response
 from survey_service.models import Response
+from survey_service.services.demo.answers import draw_answers, draw_respondent
+from survey_service.services.demo.programme import STAIRCASE
 
 #: Rows per INSERT statement.
 BATCH = 5_000
@@ -62,3 +65,19 @@ def insert_responses(session: Session, rows: Iterable[dict[str, Any]]) -> int:
         session.execute(insert(Response), batch)
         count += len(batch)
     return count
+
+
+def drawn_pool(
+    instrument: Instrument, asked: Mapping[str, Any], rng: random.Random, size: int
+) -> list[tuple[dict[str, str], dict[str, Any], dict[str, Any]]]:
+    """``size`` citizens' responses drawn once, as ``(respondent, answers, stored scores)``:
+    a benchmark samples its rows from them (drawing each row would take longer than the
+    measure it loads for)."""
+    pool = []
+    for _ in range(size):
+        respondent = draw_respondent(instrument, asked, rng)
+        answers = draw_answers(
+            instrument, "citizens", levels=STAIRCASE, respondent=respondent, language="nb", rng=rng
+        )
+        pool.append((respondent, answers, stored_scores(score_response(instrument, answers))))
+    return pool

@@ -37,16 +37,14 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
-from bench.loading import insert_responses, response_row, stored_scores
+from bench.loading import drawn_pool, insert_responses, response_row
 from bench.run import RESULTS
 from survey_service import create_app
 from survey_service.cli import OPERATOR_COMMANDS_CONFIG, run_init
 from survey_service.db import db
-from survey_service.instruments import Instrument, item_score, score_response
+from survey_service.instruments import Instrument, item_score
 from survey_service.models import Response, Survey
 from survey_service.services import snapshots
-from survey_service.services.demo.answers import draw_answers, draw_respondent
-from survey_service.services.demo.programme import STAIRCASE
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.rescore import rescore
 from survey_service.services.surveys import create_survey, update_survey
@@ -94,14 +92,7 @@ def make_survey(n: int, rng: random.Random) -> int:
     )
     update_survey(session, survey, {"status": "open"}, actor="bench", min_n=5)
     instrument = as_instrument(survey.instrument_version)
-    pool = []
-    for _ in range(POOL):
-        respondent = draw_respondent(instrument, ASKED, rng)
-        answers = draw_answers(
-            instrument, "citizens", levels=STAIRCASE, respondent=respondent, language="nb", rng=rng
-        )
-        stored = stored_scores(score_response(instrument, answers))
-        pool.append((respondent, answers, stored))
+    pool = drawn_pool(instrument, ASKED, rng, POOL)
     insert_responses(
         session,
         (
