@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bench.run import RESULTS, make_survey, timed
+from bench.results_file import save_results
+from bench.run import make_survey, timed
 from survey_service import create_app
 from survey_service.cli import run_init
 from survey_service.db import db
@@ -110,10 +111,7 @@ def main() -> None:
         print(f"  GET /api/v1/surveys/{{id}} (the key checked, one row read): {survey:.2f} ms")
         db.engine.dispose()
 
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"conditional-get-{results['database']}.json").write_text(
-        json.dumps(results, indent=2) + "\n"
-    )
+    save_results(f"conditional-get-{results['database']}", results)
     print(json.dumps(results, indent=2))
 
 

@@ -18,11 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.results_file import save_results
+
 PAGE = 4096
 
 
@@ -118,9 +118,7 @@ def main() -> None:
         "memory_rise_ratio": (runs[large]["rise_kib"] or 1) / (runs[small]["rise_kib"] or 1),
         "time_ratio": runs[large]["seconds"] / runs[small]["seconds"],
     }
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"export-memory-{result['database']}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    save_results(f"export-memory-{result['database']}", result)
     print(json.dumps(result, indent=2))
 
 

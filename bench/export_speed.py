@@ -32,13 +32,13 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.results_file import save_results
+
 INSTRUMENT = "omdommetrappen"
 ASKED = {"age_band": None, "gender": None}
 #: Distinct answer sets drawn; rows reuse them (drawing 300k would take minutes).
@@ -317,9 +317,7 @@ def main() -> None:
             f"{entry['first_byte_seconds']['median']:.2f} s, peak RSS "
             f"{entry['peak_rss_mib']:.0f} MiB"
         )
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"export-speed-{result['database']}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    save_results(f"export-speed-{result['database']}", result)
     print(json.dumps(result, indent=2))
 
 

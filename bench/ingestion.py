@@ -45,9 +45,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench import reference_app
+from bench.results_file import save_results
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 REPORT_LUA = HERE / "wrk" / "report.lua"
 POST_JSON_LUA = HERE / "wrk" / "post_json.lua"
 GET_LUA = HERE / "wrk" / "get.lua"
@@ -468,9 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     options.repeat = options.repeat or (5 if options.full else 3)
     result = measure(options)
     report(result)
-    RESULTS.mkdir(exist_ok=True)
-    target = RESULTS / f"ingestion-{result['machine']['database']}.json"
-    target.write_text(json.dumps(result, indent=2) + "\n")
+    target = save_results(f"ingestion-{result['machine']['database']}", result)
     print(f"written to {target.relative_to(HERE.parent)}")
 
 

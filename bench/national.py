@@ -42,7 +42,6 @@ from typing import Any
 
 from bench.ingestion import (
     GET_LUA,
-    RESULTS,
     ensure_wrk,
     free_port,
     fresh_database,
@@ -52,6 +51,7 @@ from bench.ingestion import (
     service_command,
     spread,
 )
+from bench.results_file import save_results
 
 GET_WITH_KEY_LUA = Path(__file__).resolve().parent / "wrk" / "get_with_key.lua"
 WAVES = (("2023", date(2023, 3, 15)), ("2025", date(2025, 3, 15)))
@@ -376,9 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     if options.full:
         options.responses = 1_000_000
     result = measure(options)
-    RESULTS.mkdir(exist_ok=True)
-    name = "postgresql" if options.database else "sqlite"
-    (RESULTS / f"national-{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_results(f"national-{'postgresql' if options.database else 'sqlite'}", result)
     print(json.dumps(result, indent=2))
 
 

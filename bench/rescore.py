@@ -38,7 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from bench.loading import drawn_pool, insert_responses, response_row
-from bench.run import RESULTS
+from bench.results_file import save_results
 from survey_service import create_app
 from survey_service.cli import OPERATOR_COMMANDS_CONFIG, run_init
 from survey_service.db import db
@@ -204,8 +204,7 @@ def main() -> None:
     with app.app_context():
         results |= measure(args.responses, args.repeat, row_by_row=not args.no_row_by_row)
         db.engine.dispose()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"rescore-{database}.json").write_text(json.dumps(results, indent=2) + "\n")
+    save_results(f"rescore-{database}", results)
     print(json.dumps(results, indent=2))
 
 

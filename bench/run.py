@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ from sqlalchemy.engine import make_url
 
 from bench import bulk_scores
 from bench.loading import insert_responses, response_row, stored_scores
+from bench.results_file import save_results
 from survey_service import create_app
 from survey_service.cli import run_init
 from survey_service.db import db
@@ -49,8 +49,6 @@ from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.keys import create_key
 from survey_service.services.rescore import rescore
 from survey_service.services.surveys import create_survey, update_survey
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def timed(func: Callable[[], Any], repeat: int) -> float:
@@ -196,10 +194,7 @@ def main() -> None:
         results["bulk_scores"] = bulk_scores.measure(app, headers, timed)
         db.engine.dispose()
 
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"latest-{results['database']}.json").write_text(
-        json.dumps(results, indent=2) + "\n"
-    )
+    save_results(f"latest-{results['database']}", results)
     print(json.dumps(results, indent=2))
 
 

@@ -55,7 +55,6 @@ from sqlalchemy.engine import make_url
 
 from bench.ingestion import (
     POST_JSON_LUA,
-    RESULTS,
     Run,
     ensure_wrk,
     free_port,
@@ -71,6 +70,7 @@ from bench.ingestion import (
     stored_responses,
     submission_body,
 )
+from bench.results_file import save_results
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -342,9 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     options.database = database_server(options.database)
     result = measure(options)
     report(result)
-    RESULTS.mkdir(exist_ok=True)
-    target = RESULTS / "scale-out-postgresql.json"
-    target.write_text(json.dumps(result, indent=2) + "\n")
+    target = save_results("scale-out-postgresql", result)
     print(f"written to {target.relative_to(HERE.parent)}")
 
 
