@@ -22,6 +22,7 @@ import time
 from sqlalchemy.engine import make_url
 
 from bench.results_file import save_results
+from bench.signed_in import signed_in_client
 
 PAGE = 4096
 
@@ -33,16 +34,8 @@ def rss_kib() -> int:
 
 def child(url: str, survey: int, fmt: str) -> None:
     """Run one export and print what it cost, as JSON."""
-    from survey_service import create_app
-    from survey_service.db import db
-    from survey_service.services.keys import create_key
 
-    app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
-    with app.app_context():
-        _, key = create_key(db.session, role="analyst", municipality=None, name="b", actor="b")
-        db.session.commit()
-    client = app.test_client()
-    headers = {"Authorization": f"Bearer {key}"}
+    client, headers = signed_in_client(url)
     query = f"/api/v1/exports/responses?instrument=omdommetrappen&format={fmt}&survey={survey}"
     # Warm up imports and caches with a one-survey export of the other size class.
     client.get(query.replace(f"survey={survey}", "survey=0"), headers=headers).close()

@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.results_file import save_results
+from bench.signed_in import signed_in_client
 
 INSTRUMENT = "omdommetrappen"
 ASKED = {"age_band": None, "gender": None}
@@ -120,21 +121,13 @@ def peak_rss_mib() -> float:
 def child(url: str, fmt: str, repeat: int) -> None:
     """Run the export ``repeat`` times after a warm-up; print each run as JSON. A format
     named ``<format>-generic`` runs the generic path (``exports.rows``) on PostgreSQL too."""
-    from survey_service import create_app
     from survey_service.services.exports import released_in_sql
 
     if fmt.endswith("-generic"):
         fmt = fmt.removesuffix("-generic")
         released_in_sql.applies = lambda *args: False  # type: ignore[assignment]
-    from survey_service.db import db
-    from survey_service.services.keys import create_key
 
-    app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
-    with app.app_context():
-        _, key = create_key(db.session, role="analyst", municipality=None, name="b", actor="b")
-        db.session.commit()
-    client = app.test_client()
-    headers = {"Authorization": f"Bearer {key}"}
+    client, headers = signed_in_client(url)
     target = f"/api/v1/exports/responses?instrument={INSTRUMENT}&format={fmt}&period=2031"
     runs = []
     for attempt in range(repeat + 1):
