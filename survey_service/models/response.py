@@ -38,7 +38,7 @@ class Response(Base):
         UniqueConstraint("receipt_hash"),
         one_of("language", LANGUAGES),
         # The responses no snapshot holds yet, found without visiting the survey's others
-        # (every min_n-th submission marks them: ``snapshots.publish_if_due``).
+        # (every snapshot marks them: ``snapshots.publish_if_due``).
         Index(
             "ix_response_unpublished",
             "survey_id",

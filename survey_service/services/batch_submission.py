@@ -3,8 +3,8 @@
 For loading data in bulk (the demo's tens of thousands of responses): each response is
 validated, normalised and scored exactly as :func:`submission.submit` does, the rows are
 inserted in batches, and the survey's aggregates are written once per cell. The snapshots
-that one-by-one submission publishes along the way (one each time ``min_n`` changes have
-gathered, ``services/snapshots.py``) are worked out in memory with the same functions, so
+that one-by-one submission publishes along the way (each time enough changes have gathered:
+``snapshots.due``) are worked out in memory with the same functions, so
 the published snapshot, the responses it marks as published, and the breakdowns' history of
 steps are those the responses arriving one at a time leave behind. Only the stripe that holds
 a cell's statistics differs, which one-by-one submission picks at random anyway.
@@ -179,6 +179,7 @@ class _Replay:
         self.live_changes = live_changes
         self.current = current
         self.published_changes = current.changes if current is not None else 0
+        self.published_n = current.n if current is not None else 0
         self.previous = previous
         self.shown = shown
         self.follows = bool(breakdown_snapshots.breakdowns_of(survey, self.instrument))
@@ -215,7 +216,8 @@ class _Replay:
         snapshot if it is due, as ``snapshots.publish_if_due`` would."""
         self.arrived.setdefault(cell, []).append(part)
         self.live_changes += 1
-        if self.live_changes - self.published_changes < self.min_n:
+        gathered = self.live_changes - self.published_changes
+        if not snapshots.due(gathered, published_n=self.published_n, min_n=self.min_n):
             return
         # Fold in what arrived since the last snapshot: one sum per cell, not per response.
         for arrived_in, parts in self.arrived.items():
@@ -243,6 +245,7 @@ class _Replay:
             )
         self.previous = cells
         self.published_changes = self.live_changes
+        self.published_n = sum(n for n, _stats in cells.values())
         self.steps_taken += 1
         self.published_up_to = stored
         self.taken_on = day

@@ -190,7 +190,8 @@ def _method(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
         f"respondents differ by 1 to {rules.min_n - 1} from those of their dimension (one of "
         "their dimensions); suppression_reason says which",
         "snapshots": f"figures come from the survey's published snapshot, which advances only "
-        f"once at least {rules.min_n} responses have arrived or been withdrawn since the last; "
+        f"once at least {rules.min_n} responses (and one in a hundred of the respondents it "
+        "published) have arrived or been withdrawn since the last; "
         f"a group of respondents who answered the same questions moves on only with at least "
         f"{rules.min_n} changes of its own; the snapshot is weighted by the population margins "
         "in force when it was taken. When the survey stops collecting, its final snapshot is "

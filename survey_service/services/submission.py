@@ -5,8 +5,9 @@ The whole response is stored in one transaction or not at all. A retry with the 
 constraint on (survey, submission hash) decides which of two simultaneous submissions wins.
 An invitation token is spent in the same transaction, as one bit of the survey's ledger
 (``services/invitations.py``): the response keeps no trace of it, and nothing written links
-the two. Once ``min_n`` responses have arrived or left since the survey's scores were last
-published, the same transaction publishes a new snapshot (``snapshots.publish_if_due``).
+the two. Once enough responses have arrived or left since the survey's scores were last
+published (``min_n``, more in a large survey: ``snapshots.due``), the same transaction
+publishes a new snapshot (``snapshots.publish_if_due``).
 """
 
 from __future__ import annotations

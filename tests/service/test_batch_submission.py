@@ -184,3 +184,31 @@ def test_a_batch_publishes_what_one_by_one_submission_does(app, client, admin, m
     exported = _export(client, analyst, batch)
     assert exported  # the published responses (less any the export must hold back)
     assert exported == _export(client, analyst, single)
+
+
+def test_a_batch_keeps_a_large_surveys_pace(app, client, admin, make_key, monkeypatch):
+    """At the pace of a large survey (scaled down to one in ten), and closing with ``min_n``
+    changes waiting: the same snapshots, marks and final figures as one by one."""
+    from survey_service.services import snapshots
+
+    monkeypatch.setattr(snapshots, "REFRESH_ONE_IN", 10)
+    fields: dict[str, Any] = {"municipality": "4601", "period": "2026", **CASES["staircase"]}
+    single = open_survey(client, admin, title="One by one", **fields)
+    batch = open_survey(client, admin, title="In a batch", **fields)
+    # Snapshots at 5, 10, ..., 60, then 66, 72 and 79: five wait when the survey closes.
+    responses = _responses(app, single["id"])[:84]
+    _one_by_one(app, single["id"], responses)
+    assert _in_a_batch(app, batch["id"], responses) == 84
+    reader = make_key("municipality", "4601")
+    assert _same(client, reader, batch, single, "scores")
+    assert _history(app, batch["id"]) == _history(app, single["id"])
+    assert _history(app, batch["id"])["snapshot"][1] == 79
+
+    close_survey(client, admin, single)
+    close_survey(client, admin, batch)
+    assert _same(client, reader, batch, single, "scores")
+    final = _history(app, batch["id"])
+    assert final == _history(app, single["id"])
+    assert final["final"] and final["snapshot"][1] == 84
+    analyst = make_key("analyst")
+    assert _export(client, analyst, batch) == _export(client, analyst, single)
