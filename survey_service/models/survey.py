@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from survey_service.database import Base, JSONType
 from survey_service.instruments import AUDIENCES, LANGUAGES
@@ -106,6 +106,9 @@ class Survey(Base):
     participant_rows: Mapped[list[SurveyParticipant]] = relationship(
         cascade="all, delete-orphan", order_by="SurveyParticipant.municipality_number"
     )
+    #: Whether the survey has an invitation ledger, where the query that loaded it asked
+    #: (``with_expression``, as a submission's does); None where it did not.
+    has_ledger: Mapped[bool | None] = query_expression()
 
     @property
     def is_organised(self) -> bool:

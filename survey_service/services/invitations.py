@@ -87,6 +87,8 @@ def record_submission(session: Session, survey: Survey, token: str | None) -> No
     sees the bit set and raises :class:`InvitationUsed`.
     """
     if token is None:
+        if survey.has_ledger is False:  # known from the survey's own read: no row to rewrite
+            return
         # Lock and rewrite the row (if the survey has one) without changing it.
         session.connection().execute(_REWRITE_LEDGER, {"ledger_of": survey.id})
         return

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy.orm import Session, joinedload, with_expression
 
 from survey_service.instruments import AUDIENCES, RESPONDENT_ATTRIBUTES, Instrument
 from survey_service.models import (
     InstrumentRecord,
     InstrumentVersion,
+    InvitationLedger,
     Municipality,
     Survey,
     SurveyParticipant,
@@ -76,11 +77,18 @@ def find_by_public_id(session: Session, public_id: str) -> Survey | None:
 
 # Every submission starts here, so the statement is built once. The version comes in the same
 # statement, without its definition: the parsed instrument is cached by content hash
-# (``as_instrument``), which reads the definition once per process.
+# (``as_instrument``), which reads the definition once per process. So does whether the
+# survey has an invitation ledger, which a submission without a token rewrites only then.
 _BY_PUBLIC_ID = (
     select(Survey)
     .where(Survey.public_id == bindparam("public_id"))
-    .options(joinedload(Survey.instrument_version).defer(InstrumentVersion.definition))
+    .options(
+        joinedload(Survey.instrument_version).defer(InstrumentVersion.definition),
+        with_expression(
+            Survey.has_ledger,
+            exists().where(InvitationLedger.survey_id == Survey.id),
+        ),
+    )
 )
 
 
