@@ -196,14 +196,23 @@ def compare_surveys(
             .options(selectinload(Survey.instrument_version))
         )
     }
-    reports = {i: headline_scores.headline_report(s, shown[i], rules) for i, s in needed.items()}
-    headlines: dict[int, dict[str, Any]] = {}
+    reports = headline_scores.headline_reports(needed, shown, rules)
     rows = {s.id for s in surveys}
+    baseline_reports = headline_scores.headline_reports(
+        {
+            before.id: before
+            for s in surveys
+            if (before := baselines.get(s.baseline_survey_id or 0)) is not None
+        },
+        shown,
+        rules,
+    )
+    headlines: dict[int, dict[str, Any]] = {}
     for survey_id, survey in needed.items():
         before = baselines.get(survey.baseline_survey_id or 0)
         baseline = None
         if before is not None and survey_id in rows:
-            baseline = (headline_scores.headline_report(before, shown[before.id], rules), before)
+            baseline = (baseline_reports[before.id], before)
         headlines[survey_id] = headline_scores.headline(reports[survey_id], survey, rules, baseline)
     places = {number_of(s): Place.of(municipality_of(s)) for s in needed.values()}
     pools: dict[tuple[str, str], Pool] = {}
