@@ -221,7 +221,7 @@ def compare_surveys(
             (s for s in pool_surveys if _key(s) == (audience, period)),
             {i: r.n if r.n >= rules.min_n else 0 for i, r in reports.items()},
         )
-        pools[(audience, period)] = Pool.build(
+        pool = Pool.build(
             audience,
             period,
             members,
@@ -230,6 +230,9 @@ def compare_surveys(
             pooling=pooling,
             confidence_level=rules.confidence_level,
         )
+        if len(surveys) > 1:
+            pool.prepare()
+        pools[(audience, period)] = pool
     return [_row(s, headlines[s.id], pools[_key(s)], places) for s in surveys], pools
 
 

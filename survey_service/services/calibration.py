@@ -79,14 +79,6 @@ def all_alike(n: float, sum_y: float, sum_y2: float) -> bool:
     return spread <= 1e-9 * (abs(sum_y2) + 1.0)
 
 
-def judged_on_counts(cells: Mapping[str, CellStats], *, min_n: int) -> bool:
-    """Whether ``weighting(cells, ...)`` depends on the cells' counts alone: when every cell
-    has at least ``2 × min_n`` respondents, so has every group of cells, and no group is
-    judged on its answers (``_may_stand_alone``). Figures whose cells have the same counts
-    then share one weighting."""
-    return all(stats.n >= 2 * min_n for stats in cells.values())
-
-
 def figure_cells(cells: score_store.Cells, measure: str) -> dict[str, CellStats]:
     """The cells with respondents to ``measure``, with their moments: what the figure is
     weighted from (the scores and the export's weight columns both read it here)."""

@@ -117,8 +117,6 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
     results: dict[str, MeanResult | None] = {}
     counts: dict[str, int] = {}
     alike: set[str] = set()
-    # A weighting by the cells' counts alone, kept for the figures that share them.
-    by_counts: dict[tuple[tuple[str, float], ...], calibration.Weighting] = {}
     for measure in keys:
         per_cell = {
             cell: calibration.CellStats(*moments)
@@ -134,15 +132,11 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
             alike.add(measure)
         # Without margins every figure has the one cell "" and no weights (what
         # calibration.weighting gives then), so it is not asked 6 times a survey.
-        if not margins:
-            own = ONE_CELL_UNWEIGHTED
-        elif calibration.judged_on_counts(per_cell, min_n=rules.min_n):
-            key = tuple((cell, part.n) for cell, part in per_cell.items())
-            own = by_counts.get(key) or by_counts.setdefault(
-                key, calibration.weighting(per_cell, margins, min_n=rules.min_n)
-            )
-        else:
-            own = calibration.weighting(per_cell, margins, min_n=rules.min_n)
+        own = (
+            calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            if margins
+            else ONE_CELL_UNWEIGHTED
+        )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])
