@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from survey_service.models import Survey
 from survey_service.scoring import (
     BenchmarkDifference,
     FayHerriotResult,
@@ -28,6 +27,7 @@ from survey_service.scoring import (
 )
 from survey_service.scoring.benchmarks import LeaveOneOutTable, leave_one_out_tables
 from survey_service.services.comparison_groups import SIZE_CLASSES, Place
+from survey_service.services.survey_rows import SurveyRow
 
 #: Other municipalities with a published figure that a benchmark needs.
 MIN_MUNICIPALITIES = 3
@@ -68,10 +68,10 @@ def published(entry: Mapping[str, Any]) -> Figure | None:
     )
 
 
-def choose_members(surveys: Iterable[Survey], respondents: Mapping[int, int]) -> dict[str, int]:
+def choose_members(surveys: Iterable[SurveyRow], respondents: Mapping[int, int]) -> dict[str, int]:
     """One survey per municipality: the one with the most published respondents
     (``respondents``: survey id -> published n, 0 if none published), the newer on a tie."""
-    members: dict[str, Survey] = {}
+    members: dict[str, SurveyRow] = {}
     for survey in surveys:
         number = survey.municipality_number
         if number is None:  # an organiser's survey: no municipality's figure

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument
-from survey_service.models import ScoreSnapshot, Survey
+from survey_service.models import ScoreSnapshot
 from survey_service.scoring import ConfidenceInterval, MeanResult, MeanStats
 from survey_service.scoring.bounded import BOUNDED_INTERVAL
 from survey_service.scoring.many_means import means_from_stats
@@ -37,6 +37,7 @@ from survey_service.services.scores import (
     _scale,
     _weighted,
 )
+from survey_service.services.survey_rows import SurveyRow
 
 #: What a headline row keeps of a survey's published report.
 HEADLINE_FIELDS = (
@@ -98,7 +99,7 @@ def _plus(a: Mapping[str, Moments], b: Mapping[str, Moments]) -> dict[str, Momen
     return out
 
 
-def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
+def headline_report(survey: SurveyRow, shown: Shown, rules: Rules) -> Report:
     """``scores._raw_scores`` for the dimension and index measures of ``shown``, without α
     and the answers' shares."""
     instrument = as_instrument(survey.instrument_version)
@@ -148,7 +149,7 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
 
 
 def headline_reports(
-    surveys: Mapping[int, Survey], shown: Mapping[int, Shown], rules: Rules
+    surveys: Mapping[int, SurveyRow], shown: Mapping[int, Shown], rules: Rules
 ) -> dict[int, Report]:
     """``headline_report`` of each survey (by id), the unweighted ones together: their
     figures' sums gathered into arrays and estimated at once (``scoring.means_from_stats``),
@@ -269,9 +270,9 @@ def _published(shown: Shown, rules: Rules) -> dict[str, Any] | None:
 
 def headline(
     report: Report,
-    survey: Survey,
+    survey: SurveyRow,
     rules: Rules,
-    baseline: tuple[Report, Survey] | None = None,
+    baseline: tuple[Report, SurveyRow] | None = None,
 ) -> dict[str, Any]:
     """The published headline of a survey (``HEADLINE_FIELDS``), with the change since its
     baseline when given."""
