@@ -94,7 +94,7 @@ def weighting_key(cells: Mapping[str, CellStats], *, min_n: int) -> tuple[object
     if len(small) > 8:  # too many sets to judge: every cell's answers are the key
         return (counts, tuple((s.sum_y, s.sum_y2, s.values) for s in cells.values()))
     sizes = [0.0] * (1 << len(small))
-    judged = []
+    judged: list[bool | None] = []
     for chosen in range(1, 1 << len(small)):
         lowest = (chosen & -chosen).bit_length() - 1
         sizes[chosen] = sizes[chosen & (chosen - 1)] + small[lowest].n
