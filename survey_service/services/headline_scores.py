@@ -7,6 +7,11 @@ and Cronbach's α: a few milliseconds a survey, seconds for 357. Here the same e
 ``score_presentation.present``) runs for the dimension and index measures only, from the
 published snapshots (``snapshots``), read in one query. The figures are those of the
 survey's own read (a test holds them equal); reliability (α) is left to that read.
+
+``headline_reports`` estimates the unweighted surveys' figures together, as arrays
+(``scoring.many_means``: the same floats as ``scores._estimate`` one at a time); a weighted
+survey's figures each need their groups pooled and weighted (``calibration``), so those
+surveys go one at a time. Either way the figures leave through ``present``.
 """
 
 from __future__ import annotations
