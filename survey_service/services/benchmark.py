@@ -196,7 +196,13 @@ def compare_surveys(
     """The headline rows of ``surveys`` (surveys of one instrument), each figure with its
     ``benchmarks`` and ``model_based`` estimate; and the pools they were compared in, by
     (audience, period). Other endpoints may show a survey's benchmarks with this."""
-    return compare_rows(session, rules, [SurveyRow.of(s) for s in surveys], pooling=pooling)
+    if not surveys:
+        return [], {}
+    # Read again as rows in one query: their municipalities and versions may not be loaded.
+    ids = [survey.id for survey in surveys]
+    statement = survey_rows.with_columns(select(Survey)).where(Survey.id.in_(ids))
+    found = {row.id: row for row in survey_rows.survey_rows(session, statement)}
+    return compare_rows(session, rules, [found[i] for i in ids], pooling=pooling)
 
 
 def compare_rows(

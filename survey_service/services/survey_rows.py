@@ -50,24 +50,6 @@ class SurveyRow:
     instrument_version: InstrumentVersion
     place: Place | None  # its municipality (None: an organiser's survey)
 
-    @classmethod
-    def of(cls, survey: Survey) -> SurveyRow:
-        """The row of a survey already loaded."""
-        municipality = survey.municipality
-        return cls(
-            survey.id,
-            survey.municipality_number,
-            survey.audience,
-            survey.period,
-            survey.title,
-            survey.default_language,
-            survey.population_size,
-            survey.baseline_survey_id,
-            survey.targets or {},
-            survey.instrument_version,
-            None if municipality is None else Place.of(municipality),
-        )
-
 
 def with_columns(statement: Select[Any]) -> Select[Any]:
     """``statement`` (over ``Survey``, without a join to ``Municipality``) reading
