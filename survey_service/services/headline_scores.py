@@ -20,7 +20,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,12 +63,20 @@ HEADLINE_FIELDS = (
 _HEADLINE_MEASURES = ("dim:", "idx:")
 
 
+class Snapshot(NamedTuple):
+    """What a headline reads of a survey's published snapshot."""
+
+    seq: int
+    taken_on: date
+    margins: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Shown:
     """What readers may be shown of a survey, for its headline: its snapshot (None before
     the first) and, per cell, the count and the dimension and index measures."""
 
-    snapshot: ScoreSnapshot | None
+    snapshot: Snapshot | None
     cells: dict[str, tuple[int, dict[str, Moments]]]
 
     @property
@@ -80,9 +89,16 @@ def published_snapshots(session: Session, survey_ids: Iterable[int]) -> dict[int
     of its cells parsed (the stored form is ``score_store.Stats``)."""
     ids = sorted(set(survey_ids))
     out = {survey_id: Shown(None, {}) for survey_id in ids}
-    for snapshot in session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.survey_id.in_(ids))):
+    statement = select(
+        ScoreSnapshot.survey_id,
+        ScoreSnapshot.seq,
+        ScoreSnapshot.taken_on,
+        ScoreSnapshot.margins,
+        ScoreSnapshot.cells,
+    ).where(ScoreSnapshot.survey_id.in_(ids))
+    for survey_id, seq, taken_on, margins, stored in session.execute(statement):
         cells: dict[str, tuple[int, dict[str, Moments]]] = {}
-        for cell, n, stats in snapshot.cells:
+        for cell, n, stats in stored:
             measures = {
                 key: Moments(*triple)
                 for key, triple in (stats or {}).get("m", {}).items()
@@ -93,7 +109,7 @@ def published_snapshots(session: Session, survey_ids: Iterable[int]) -> dict[int
                 cells[cell] = (count + int(n), _plus(before, measures))
             else:
                 cells[cell] = (int(n), measures)
-        out[snapshot.survey_id] = Shown(snapshot, cells)
+        out[survey_id] = Shown(Snapshot(seq, taken_on, margins), cells)
     return out
 
 
