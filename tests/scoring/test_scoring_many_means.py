@@ -28,9 +28,7 @@ def _stats(rng: np.random.Generator) -> tuple[MeanStats, float | None, tuple[flo
     else:
         y = np.round(rng.uniform(low, high, n), 2)
     stats = MeanStats.from_values(y)
-    population = [None, None, float(n), float(n + int(rng.integers(1, 500)))][
-        int(rng.integers(4))
-    ]
+    population = [None, None, float(n), float(n + int(rng.integers(1, 500)))][int(rng.integers(4))]
     return stats, population, scale
 
 
