@@ -8,6 +8,8 @@ once (``pooling="municipalities"``) or by its population share (``"population"``
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -16,8 +18,10 @@ from scipy import stats
 from ._results import ConfidenceInterval
 from ._results_comparisons import VERDICTS, BenchmarkDifference, BenchmarkResult
 from ._satterthwaite import welch_satterthwaite_df
+from ._validation import _confidence_level
 from ._validation_comparisons import (
     POOLINGS,
+    PoolInput,
     validate_compared,
     validate_leave_out,
     validate_pool,
@@ -26,7 +30,9 @@ from .estimates import _t_interval
 
 __all__ = [
     "POOLINGS",
+    "LeaveOneOutTable",
     "benchmark_difference",
+    "leave_one_out_tables",
     "leave_one_out_differences",
     "pooled_benchmark",
 ]
@@ -220,62 +226,129 @@ def leave_one_out_differences(
     data = validate_pool(
         estimates, standard_errors, degrees_of_freedom, populations, pooling, confidence_level
     )
-    k = data.estimates.shape[0]
-    if k < 2:
-        raise ValueError(
-            f"leaving one out of {k} estimate leaves none to pool; at least 2 are required"
-        )
-    # Sums over everyone but j, from the sums before j and after j: no subtraction, so no
-    # cancellation when one municipality outweighs the others.
-    w, v, nu = data.weights, data.variances, data.degrees_of_freedom
-    total_w = _all_but_each(w)
-    bench = _all_but_each(w * data.estimates) / total_w
-    bench_var = _all_but_each(w * w * v) / total_w**2
-    bench_den = _all_but_each((w * w * v) ** 2 / nu) / total_w**4
-    bench_df = _satterthwaite(bench_var, bench_den, _all_but_each(nu))
-    diff_var = v + bench_var
-    diff_den = v * v / nu + bench_den
-    diff_df = _satterthwaite(diff_var, diff_den, bench_df + nu)
-    diff = data.estimates - bench
+    (table,) = _leave_one_out_tables([data], data.confidence_level)
     level = data.confidence_level
-    half = _half_widths(
-        np.sqrt(np.concatenate([bench_var, diff_var])),
-        np.concatenate([bench_df, diff_df]),
-        level,
-    )
-    # The bounds as numpy computes them elementwise (the same IEEE sums as one at a time),
-    # then every array as Python floats at once: the loop below only assembles.
-    bench_low, bench_high = (bench - half[:k]).tolist(), (bench + half[:k]).tolist()
-    diff_low, diff_high = (diff - half[k:]).tolist(), (diff + half[k:]).tolist()
-    bench_se = [math.sqrt(x) for x in bench_var.tolist()]
-    diff_se = [math.sqrt(x) for x in diff_var.tolist()]
-    bench_list, bench_df_list = bench.tolist(), bench_df.tolist()
-    diff_list, diff_df_list = diff.tolist(), diff_df.tolist()
     out = []
-    for j in range(k):
+    for j in range(table.k):
         benchmark = BenchmarkResult(
-            estimate=bench_list[j],
-            standard_error=bench_se[j],
-            confidence_interval=ConfidenceInterval(bench_low[j], bench_high[j]),
+            estimate=table.benchmark[j],
+            standard_error=table.benchmark_standard_error[j],
+            confidence_interval=ConfidenceInterval(table.benchmark_low[j], table.benchmark_high[j]),
             confidence_level=level,
-            degrees_of_freedom=bench_df_list[j],
-            k=k - 1,
+            degrees_of_freedom=table.benchmark_degrees_of_freedom[j],
+            k=table.k - 1,
             pooling=data.pooling,
             method="welch-satterthwaite",
         )
-        low, high = diff_low[j], diff_high[j]
         out.append(
             BenchmarkDifference(
-                estimate=diff_list[j],
-                standard_error=diff_se[j],
-                confidence_interval=ConfidenceInterval(low, high),
+                estimate=table.difference[j],
+                standard_error=table.difference_standard_error[j],
+                confidence_interval=ConfidenceInterval(table.low[j], table.high[j]),
                 confidence_level=level,
-                degrees_of_freedom=diff_df_list[j],
-                verdict=_verdict(low, high),
+                degrees_of_freedom=table.difference_degrees_of_freedom[j],
+                verdict=table.verdict[j],
                 benchmark=benchmark,
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class LeaveOneOutTable:
+    """:func:`leave_one_out_differences` as columns of plain floats, entry ``j`` for
+    municipality ``j`` (its benchmark leaves it out; ``k`` counts everyone)."""
+
+    k: int
+    benchmark: list[float]
+    benchmark_standard_error: list[float]
+    benchmark_low: list[float]
+    benchmark_high: list[float]
+    benchmark_degrees_of_freedom: list[float]
+    difference: list[float]
+    difference_standard_error: list[float]
+    low: list[float]
+    high: list[float]
+    difference_degrees_of_freedom: list[float]
+    verdict: list[str]
+
+
+def leave_one_out_tables(
+    groups: Sequence[tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike | None]],
+    *,
+    pooling: str = "municipalities",
+    confidence_level: float = 0.95,
+) -> list[LeaveOneOutTable]:
+    """:func:`leave_one_out_differences` of many groups at once (each ``(estimates,
+    standard_errors, degrees_of_freedom, populations)``), as columns: the same floats, with
+    the t quantiles of every group asked in one call.
+
+    Raises
+    ------
+    ValueError
+        As :func:`leave_one_out_differences`, for any group.
+    """
+    pools = [
+        validate_pool(theta, se, df, populations, pooling, confidence_level)
+        for theta, se, df, populations in groups
+    ]
+    return _leave_one_out_tables(pools, _confidence_level(confidence_level))
+
+
+def _leave_one_out_tables(pools: Sequence[PoolInput], level: float) -> list[LeaveOneOutTable]:
+    moments = []
+    for data in pools:
+        k = data.estimates.shape[0]
+        if k < 2:
+            raise ValueError(
+                f"leaving one out of {k} estimate leaves none to pool; at least 2 are required"
+            )
+        # Sums over everyone but j, from the sums before j and after j: no subtraction, so
+        # no cancellation when one municipality outweighs the others.
+        w, v, nu = data.weights, data.variances, data.degrees_of_freedom
+        total_w = _all_but_each(w)
+        bench = _all_but_each(w * data.estimates) / total_w
+        bench_var = _all_but_each(w * w * v) / total_w**2
+        bench_den = _all_but_each((w * w * v) ** 2 / nu) / total_w**4
+        bench_df = _satterthwaite(bench_var, bench_den, _all_but_each(nu))
+        diff_var = v + bench_var
+        diff_den = v * v / nu + bench_den
+        diff_df = _satterthwaite(diff_var, diff_den, bench_df + nu)
+        moments.append((bench, bench_var, bench_df, data.estimates - bench, diff_var, diff_df))
+    if not moments:
+        return []
+    # Every group's half-widths from one call for the quantiles (elementwise, the same).
+    half = _half_widths(
+        np.sqrt(np.concatenate([np.concatenate([m[1], m[4]]) for m in moments])),
+        np.concatenate([np.concatenate([m[2], m[5]]) for m in moments]),
+        level,
+    )
+    out = []
+    at = 0
+    for bench, bench_var, bench_df, diff, diff_var, diff_df in moments:
+        k = bench.shape[0]
+        bench_half, diff_half = half[at : at + k], half[at + k : at + 2 * k]
+        at += 2 * k
+        # The bounds as numpy computes them elementwise (the same IEEE sums as one at a
+        # time), then every array as Python floats at once.
+        low, high = (diff - diff_half).tolist(), (diff + diff_half).tolist()
+        out.append(
+            LeaveOneOutTable(
+                k=k,
+                benchmark=bench.tolist(),
+                benchmark_standard_error=[math.sqrt(x) for x in bench_var.tolist()],
+                benchmark_low=(bench - bench_half).tolist(),
+                benchmark_high=(bench + bench_half).tolist(),
+                benchmark_degrees_of_freedom=bench_df.tolist(),
+                difference=diff.tolist(),
+                difference_standard_error=[math.sqrt(x) for x in diff_var.tolist()],
+                low=low,
+                high=high,
+                difference_degrees_of_freedom=diff_df.tolist(),
+                verdict=[_verdict(lo, hi) for lo, hi in zip(low, high, strict=True)],
+            )
+        )
+    return out
 
 
 def _all_but_each(x: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from survey_service.models import InstrumentRecord, InstrumentVersion, Municipality, Survey
-from survey_service.services import headline_scores
+from survey_service.services import headline_scores, survey_rows
 from survey_service.services.benchmark_pools import (
     GROUPS,
     KINDS,
@@ -33,6 +33,7 @@ from survey_service.services.benchmark_pools import (
 from survey_service.services.comparison_groups import NATIONAL_TITLE, VERDICT_TEXT, Place
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_report import Rules
+from survey_service.services.survey_rows import SurveyRow
 
 # Served with every answer as its `method` (a constant, so `python -OO` serves it too).
 METHOD = {
@@ -93,9 +94,30 @@ def select_surveys(
 ) -> Select[Survey]:
     """The surveys of ``instrument`` that have left draft, in order of id, narrowed by each
     filter given (a kommunenummer, a county number, a period, an audience)."""
+    return _narrowed(
+        select(Survey),
+        instrument,
+        municipality=municipality,
+        county=county,
+        period=period,
+        audience=audience,
+    )
+
+
+def _narrowed(
+    statement: Select[Any],
+    instrument: str,
+    *,
+    municipality: str | None = None,
+    county: str | None = None,
+    period: str | None = None,
+    audience: str | None = None,
+    municipality_joined: bool = False,
+) -> Select[Any]:
+    """``select_surveys``' joins and filters on ``statement`` (a select from ``Survey``;
+    ``municipality_joined``: it has joined ``Municipality`` already)."""
     statement = (
-        select(Survey)
-        .join(InstrumentVersion)
+        statement.join(InstrumentVersion)
         .join(InstrumentRecord)
         .where(
             InstrumentRecord.key == instrument,
@@ -108,7 +130,9 @@ def select_surveys(
     if municipality is not None:
         statement = statement.where(Survey.municipality_number == municipality)
     if county is not None:
-        statement = statement.join(Municipality).where(Municipality.county_number == county)
+        if not municipality_joined:
+            statement = statement.join(Municipality)
+        statement = statement.where(Municipality.county_number == county)
     if period is not None:
         statement = statement.where(Survey.period == period)
     if audience is not None:
@@ -121,25 +145,31 @@ def all_scores(
 ) -> dict[str, Any]:
     """One page of the surveys ``selection`` picks, each figure with its benchmarks and
     model-based estimate, and the benchmarks of the pools they belong to."""
-    statement = select_surveys(
-        selection.instrument,
-        municipality=selection.municipality,
-        county=selection.county,
-        period=selection.period,
-        audience=selection.audience,
-    )
+    filters = {
+        "municipality": selection.municipality,
+        "county": selection.county,
+        "period": selection.period,
+        "audience": selection.audience,
+    }
+    statement = select_surveys(selection.instrument, **filters)
     if selection.scope is not None:
         statement = statement.where(Survey.municipality_number == selection.scope)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = list(
-        session.scalars(
-            _eager(statement)
-            .offset((selection.page - 1) * selection.page_size)
-            .limit(selection.page_size)
-        )
+    # The page's surveys as rows of their few columns (survey_rows), not ORM objects.
+    columns = _narrowed(
+        survey_rows.with_columns(select(Survey)),
+        selection.instrument,
+        **filters,
+        municipality_joined=True,
+    )
+    if selection.scope is not None:
+        columns = columns.where(Survey.municipality_number == selection.scope)
+    page = survey_rows.survey_rows(
+        session,
+        columns.offset((selection.page - 1) * selection.page_size).limit(selection.page_size),
     )
     with _no_cyclic_collection():
-        rows, pools = compare_surveys(session, rules, page, pooling=pooling)
+        rows, pools = compare_rows(session, rules, page, pooling=pooling)
     return {
         "instrument": selection.instrument,
         "confidence_level": rules.confidence_level,
@@ -168,51 +198,72 @@ def compare_surveys(
     (audience, period). Other endpoints may show a survey's benchmarks with this."""
     if not surveys:
         return [], {}
+    # Read again as rows in one query: their municipalities and versions may not be loaded.
+    ids = [survey.id for survey in surveys]
+    statement = survey_rows.with_columns(select(Survey)).where(Survey.id.in_(ids))
+    found = {row.id: row for row in survey_rows.survey_rows(session, statement)}
+    return compare_rows(session, rules, [found[i] for i in ids], pooling=pooling)
+
+
+def compare_rows(
+    session: Session,
+    rules: Rules,
+    surveys: Sequence[SurveyRow],
+    *,
+    pooling: str = "municipalities",
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], Pool]]:
+    """``compare_surveys`` of surveys read as ``survey_rows``."""
+    if not surveys:
+        return [], {}
     instrument = surveys[0].instrument_version.instrument_id
     keys = sorted({_key(s) for s in surveys})
-    pool_surveys = list(
-        session.scalars(
-            _eager(
-                select(Survey)
-                .join(InstrumentVersion)
-                .where(
-                    InstrumentVersion.instrument_id == instrument,
-                    Survey.status != "draft",
-                    Survey.municipality_number.is_not(None),
-                    or_(*(and_(Survey.audience == a, Survey.period == p) for a, p in keys)),
-                )
-                .order_by(Survey.id)
-            )
+    pool_surveys = survey_rows.survey_rows(
+        session,
+        survey_rows.with_columns(select(Survey))
+        .join(InstrumentVersion)
+        .where(
+            InstrumentVersion.instrument_id == instrument,
+            Survey.status != "draft",
+            Survey.municipality_number.is_not(None),
+            or_(*(and_(Survey.audience == a, Survey.period == p) for a, p in keys)),
         )
+        .order_by(Survey.id),
     )
     needed = {s.id: s for s in pool_surveys} | {s.id: s for s in surveys}
     baseline_ids = {s.baseline_survey_id for s in surveys if s.baseline_survey_id is not None}
     shown = headline_scores.published_snapshots(session, set(needed) | baseline_ids)
     baselines = {
         s.id: s
-        for s in session.scalars(
-            select(Survey)
-            .where(Survey.id.in_(baseline_ids))
-            .options(selectinload(Survey.instrument_version))
+        for s in survey_rows.survey_rows(
+            session, survey_rows.with_columns(select(Survey)).where(Survey.id.in_(baseline_ids))
         )
     }
-    reports = {i: headline_scores.headline_report(s, shown[i], rules) for i, s in needed.items()}
-    headlines: dict[int, dict[str, Any]] = {}
+    reports = headline_scores.headline_reports(needed, shown, rules)
     rows = {s.id for s in surveys}
+    baseline_reports = headline_scores.headline_reports(
+        {
+            before.id: before
+            for s in surveys
+            if (before := baselines.get(s.baseline_survey_id or 0)) is not None
+        },
+        shown,
+        rules,
+    )
+    headlines: dict[int, dict[str, Any]] = {}
     for survey_id, survey in needed.items():
         before = baselines.get(survey.baseline_survey_id or 0)
         baseline = None
         if before is not None and survey_id in rows:
-            baseline = (headline_scores.headline_report(before, shown[before.id], rules), before)
+            baseline = (baseline_reports[before.id], before)
         headlines[survey_id] = headline_scores.headline(reports[survey_id], survey, rules, baseline)
-    places = {number_of(s): Place.of(municipality_of(s)) for s in needed.values()}
+    places = {number_of(s): place_of(s) for s in needed.values()}
     pools: dict[tuple[str, str], Pool] = {}
     for audience, period in keys:
         members = choose_members(
             (s for s in pool_surveys if _key(s) == (audience, period)),
             {i: r.n if r.n >= rules.min_n else 0 for i, r in reports.items()},
         )
-        pools[(audience, period)] = Pool.build(
+        pool = Pool.build(
             audience,
             period,
             members,
@@ -221,6 +272,9 @@ def compare_surveys(
             pooling=pooling,
             confidence_level=rules.confidence_level,
         )
+        if len(surveys) > 1:
+            pool.prepare()
+        pools[(audience, period)] = pool
     return [_row(s, headlines[s.id], pools[_key(s)], places) for s in surveys], pools
 
 
@@ -238,7 +292,7 @@ def _no_cyclic_collection() -> Iterator[None]:
             gc.enable()
 
 
-def number_of(survey: Survey) -> str:
+def number_of(survey: SurveyRow) -> str:
     """The municipality of a survey compared here: never an organiser's (left out above)."""
     number = survey.municipality_number
     if number is None:
@@ -246,31 +300,19 @@ def number_of(survey: Survey) -> str:
     return number
 
 
-def municipality_of(survey: Survey) -> Municipality:
-    municipality = survey.municipality
-    if municipality is None:
+def place_of(survey: SurveyRow) -> Place:
+    place = survey.place
+    if place is None:
         raise ValueError(f"survey {survey.id} is an organiser's: it has no benchmark")
-    return municipality
+    return place
 
 
-def _key(survey: Survey) -> tuple[str, str]:
+def _key(survey: SurveyRow) -> tuple[str, str]:
     return (survey.audience, survey.period)
 
 
-def _eager(statement: Select[Survey]) -> Select[Survey]:
-    """Load each survey with its municipality and instrument version in the same few
-    queries, not one query per survey (and without the columns a headline never reads)."""
-    return statement.options(
-        joinedload(Survey.municipality),
-        selectinload(Survey.instrument_version),
-        defer(Survey.embed_origins),
-        defer(Survey.respondent_attributes),
-        defer(Survey.population_margins),
-    )
-
-
 def _row(
-    survey: Survey, headline: dict[str, Any], pool: Pool, places: dict[str, Place]
+    survey: SurveyRow, headline: dict[str, Any], pool: Pool, places: dict[str, Place]
 ) -> dict[str, Any]:
     place = places[number_of(survey)]
     instrument = as_instrument(survey.instrument_version)
@@ -292,10 +334,10 @@ def _row(
     return row
 
 
-def _pool_summary(pool: Pool, rows: Sequence[Survey]) -> dict[str, Any]:
+def _pool_summary(pool: Pool, rows: Sequence[SurveyRow]) -> dict[str, Any]:
     """A pool's benchmarks (nobody left out) for the groups of the rows shown, and its
     model fits."""
-    shown = [pool.places.get(number_of(s)) or Place.of(municipality_of(s)) for s in rows]
+    shown = [pool.places.get(number_of(s)) or place_of(s) for s in rows]
 
     def figures(group: str, place: Place) -> dict[str, list[dict[str, Any]]]:
         return {

@@ -17,17 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from survey_service.models import Survey
 from survey_service.scoring import (
     BenchmarkDifference,
     FayHerriotResult,
     benchmark_difference,
     fay_herriot,
-    leave_one_out_differences,
     normal_quantile,
     pooled_benchmark,
 )
+from survey_service.scoring.benchmarks import LeaveOneOutTable, leave_one_out_tables
 from survey_service.services.comparison_groups import SIZE_CLASSES, Place
+from survey_service.services.survey_rows import SurveyRow
 
 #: Other municipalities with a published figure that a benchmark needs.
 MIN_MUNICIPALITIES = 3
@@ -68,10 +68,10 @@ def published(entry: Mapping[str, Any]) -> Figure | None:
     )
 
 
-def choose_members(surveys: Iterable[Survey], respondents: Mapping[int, int]) -> dict[str, int]:
+def choose_members(surveys: Iterable[SurveyRow], respondents: Mapping[int, int]) -> dict[str, int]:
     """One survey per municipality: the one with the most published respondents
     (``respondents``: survey id -> published n, 0 if none published), the newer on a tie."""
-    members: dict[str, Survey] = {}
+    members: dict[str, SurveyRow] = {}
     for survey in surveys:
         number = survey.municipality_number
         if number is None:  # an organiser's survey: no municipality's figure
@@ -92,8 +92,8 @@ class _Arrays:
     standard_errors: np.ndarray
     degrees_of_freedom: np.ndarray
     populations: np.ndarray
-    # Every member against the others (computed once, when first asked).
-    leave_one_out: dict[str, BenchmarkDifference] | None = None
+    # Every member against the others (computed once: ``Pool.prepare`` or when first asked).
+    leave_one_out: LeaveOneOutTable | None = None
     positions: dict[str, int] | None = None
 
     def index(self, number: str) -> int | None:
@@ -228,16 +228,19 @@ class Pool:
             return _withheld("too_few_municipalities", others)
         if at is not None and self.members.get(place.number) == survey_id:
             if data.leave_one_out is None:
-                every = leave_one_out_differences(
-                    data.estimates,
-                    data.standard_errors,
-                    degrees_of_freedom=data.degrees_of_freedom,
-                    populations=data.populations,
+                (data.leave_one_out,) = leave_one_out_tables(
+                    [
+                        (
+                            data.estimates,
+                            data.standard_errors,
+                            data.degrees_of_freedom,
+                            data.populations,
+                        )
+                    ],
                     pooling=self.pooling,
                     confidence_level=self.confidence_level,
                 )
-                data.leave_one_out = dict(zip(data.numbers, every, strict=True))
-            return _difference_fields(data.leave_one_out[place.number])
+            return _leave_one_out_fields(data.leave_one_out, at)
         bench = pooled_benchmark(
             data.estimates,
             data.standard_errors,
@@ -254,6 +257,35 @@ class Pool:
             benchmark=bench,
         )
         return _difference_fields(difference)
+
+    def prepare(self) -> None:
+        """Every member of every group against the others, for every figure, at once (what
+        ``compare`` would compute group by group, the same floats): the rows of the scores
+        across surveys ask for nearly all of them."""
+        for kind in KINDS:
+            for key in self.figures[kind]:
+                for group in GROUPS:
+                    if (kind, key, group) not in self._partitioned:
+                        self._partition(kind, key, group)
+        wanted = [
+            data
+            for data in self._arrays.values()
+            # compared only with at least MIN_MUNICIPALITIES others
+            if data.leave_one_out is None and len(data.numbers) > MIN_MUNICIPALITIES
+        ]
+        try:
+            tables = leave_one_out_tables(
+                [
+                    (d.estimates, d.standard_errors, d.degrees_of_freedom, d.populations)
+                    for d in wanted
+                ],
+                pooling=self.pooling,
+                confidence_level=self.confidence_level,
+            )
+        except ValueError:
+            return  # left to each group when asked, which says what is wrong
+        for data, table in zip(wanted, tables, strict=True):
+            data.leave_one_out = table
 
     # ------------------------------------------------------------------ model-based
 
@@ -417,6 +449,26 @@ def _difference_fields(difference: BenchmarkDifference) -> dict[str, Any]:
             "confidence_interval": {"low": low, "high": high},
             "degrees_of_freedom": difference.degrees_of_freedom,
             "verdict": difference.verdict,
+        },
+    }
+
+
+def _leave_one_out_fields(table: LeaveOneOutTable, j: int) -> dict[str, Any]:
+    """``_difference_fields`` of entry ``j`` of a leave-one-out table."""
+    return {
+        "estimate": table.benchmark[j],
+        "standard_error": table.benchmark_standard_error[j],
+        "confidence_interval": {"low": table.benchmark_low[j], "high": table.benchmark_high[j]},
+        "degrees_of_freedom": table.benchmark_degrees_of_freedom[j],
+        "municipalities": table.k - 1,
+        "suppressed": False,
+        "suppression_reason": None,
+        "difference": {
+            "estimate": table.difference[j],
+            "standard_error": table.difference_standard_error[j],
+            "confidence_interval": {"low": table.low[j], "high": table.high[j]},
+            "degrees_of_freedom": table.difference_degrees_of_freedom[j],
+            "verdict": table.verdict[j],
         },
     }
 

@@ -7,21 +7,30 @@ and Cronbach's α: a few milliseconds a survey, seconds for 357. Here the same e
 ``score_presentation.present``) runs for the dimension and index measures only, from the
 published snapshots (``snapshots``), read in one query. The figures are those of the
 survey's own read (a test holds them equal); reliability (α) is left to that read.
+
+``headline_reports`` estimates the unweighted surveys' figures together, as arrays
+(``scoring.many_means``: the same floats as ``scores._estimate`` one at a time); a weighted
+survey's figures each need their groups pooled and weighted (``calibration``), so those
+surveys go one at a time. Either way the figures leave through ``present``.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument
-from survey_service.models import ScoreSnapshot, Survey
-from survey_service.scoring import MeanResult, MeanStats
+from survey_service.models import ScoreSnapshot
+from survey_service.scoring import ConfidenceInterval, MeanResult, MeanStats
+from survey_service.scoring.bounded import BOUNDED_INTERVAL
+from survey_service.scoring.many_means import means_from_stats
 from survey_service.services import calibration
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_presentation import present
@@ -34,6 +43,7 @@ from survey_service.services.scores import (
     _scale,
     _weighted,
 )
+from survey_service.services.survey_rows import SurveyRow
 
 #: What a headline row keeps of a survey's published report.
 HEADLINE_FIELDS = (
@@ -53,12 +63,20 @@ HEADLINE_FIELDS = (
 _HEADLINE_MEASURES = ("dim:", "idx:")
 
 
+class Snapshot(NamedTuple):
+    """What a headline reads of a survey's published snapshot."""
+
+    seq: int
+    taken_on: date
+    margins: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Shown:
     """What readers may be shown of a survey, for its headline: its snapshot (None before
     the first) and, per cell, the count and the dimension and index measures."""
 
-    snapshot: ScoreSnapshot | None
+    snapshot: Snapshot | None
     cells: dict[str, tuple[int, dict[str, Moments]]]
 
     @property
@@ -71,9 +89,16 @@ def published_snapshots(session: Session, survey_ids: Iterable[int]) -> dict[int
     of its cells parsed (the stored form is ``score_store.Stats``)."""
     ids = sorted(set(survey_ids))
     out = {survey_id: Shown(None, {}) for survey_id in ids}
-    for snapshot in session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.survey_id.in_(ids))):
+    statement = select(
+        ScoreSnapshot.survey_id,
+        ScoreSnapshot.seq,
+        ScoreSnapshot.taken_on,
+        ScoreSnapshot.margins,
+        ScoreSnapshot.cells,
+    ).where(ScoreSnapshot.survey_id.in_(ids))
+    for survey_id, seq, taken_on, margins, stored in session.execute(statement):
         cells: dict[str, tuple[int, dict[str, Moments]]] = {}
-        for cell, n, stats in snapshot.cells:
+        for cell, n, stats in stored:
             measures = {
                 key: Moments(*triple)
                 for key, triple in (stats or {}).get("m", {}).items()
@@ -84,7 +109,7 @@ def published_snapshots(session: Session, survey_ids: Iterable[int]) -> dict[int
                 cells[cell] = (count + int(n), _plus(before, measures))
             else:
                 cells[cell] = (int(n), measures)
-        out[snapshot.survey_id] = Shown(snapshot, cells)
+        out[survey_id] = Shown(Snapshot(seq, taken_on, margins), cells)
     return out
 
 
@@ -95,7 +120,7 @@ def _plus(a: Mapping[str, Moments], b: Mapping[str, Moments]) -> dict[str, Momen
     return out
 
 
-def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
+def headline_report(survey: SurveyRow, shown: Shown, rules: Rules) -> Report:
     """``scores._raw_scores`` for the dimension and index measures of ``shown``, without α
     and the answers' shares."""
     instrument = as_instrument(survey.instrument_version)
@@ -104,19 +129,18 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
     cells = shown.cells
     if not margins:
         # Unweighted, a figure needs only the sums over all cells: add them up once.
-        total: dict[str, Moments] = {}
-        for _count, measures in cells.values():
-            total = _plus(total, measures)
-        cells = {"": (n, total)}
-    weighting = calibration.weighting(
-        {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
-        margins,
-        min_n=rules.min_n,
-    )
+        cells = {"": (n, _summed(cells))}
+    by_count = {
+        cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()
+    }
+    weighting = calibration.weighting(by_count, margins, min_n=rules.min_n)
     keys = {key for _count, measures in cells.values() for key, m in measures.items() if m.n > 0}
     results: dict[str, MeanResult | None] = {}
     counts: dict[str, int] = {}
     alike: set[str] = set()
+    # The figures' weightings by what each depends on (calibration.weighting_key): most
+    # figures of a survey share the cells' counts, hence one weighting.
+    weightings = {calibration.weighting_key(by_count, min_n=rules.min_n): weighting}
     for measure in keys:
         per_cell = {
             cell: calibration.CellStats(*moments)
@@ -132,33 +156,148 @@ def headline_report(survey: Survey, shown: Shown, rules: Rules) -> Report:
             alike.add(measure)
         # Without margins every figure has the one cell "" and no weights (what
         # calibration.weighting gives then), so it is not asked 6 times a survey.
-        own = (
-            calibration.weighting(per_cell, margins, min_n=rules.min_n)
-            if margins
-            else ONE_CELL_UNWEIGHTED
-        )
+        if margins:
+            key = calibration.weighting_key(per_cell, min_n=rules.min_n)
+            own = weightings.get(key) or weightings.setdefault(
+                key, calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            )
+        else:
+            own = ONE_CELL_UNWEIGHTED
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])
         counts[measure] = int(round(total_stats.n))
         results[measure] = _estimate(strata, own, survey, rules, _scale(instrument, measure))
-    published = (
-        None
-        if snapshot is None
-        else {
-            "seq": snapshot.seq,
-            "taken_on": snapshot.taken_on,
-            "n": n if n >= rules.min_n else None,
-        }
+    return Report(
+        instrument, n, _published(shown, rules), weighting, results, counts, alike, {}, {}
     )
-    return Report(instrument, n, published, weighting, results, counts, alike, {}, {})
+
+
+def headline_reports(
+    surveys: Mapping[int, SurveyRow], shown: Mapping[int, Shown], rules: Rules
+) -> dict[int, Report]:
+    """``headline_report`` of each survey (by id), the unweighted ones together: their
+    figures' sums gathered into arrays and estimated at once (``scoring.means_from_stats``),
+    the same floats as one survey at a time (a test holds them equal). A weighted survey
+    pools and weights each figure's groups of its own (``calibration``), one at a time."""
+    reports: dict[int, Report] = {}
+    # Per figure: its survey, measure, count (float, as stored) and Σy, Σy²
+    owners: list[tuple[int, str]] = []
+    counts: list[int] = []
+    stored: list[float] = []
+    sums: list[float] = []
+    squares: list[float] = []
+    populations: list[float] = []
+    lows: list[float] = []
+    highs: list[float] = []
+    for survey_id, survey in surveys.items():
+        one = shown[survey_id]
+        if one.snapshot is not None and one.snapshot.margins:
+            reports[survey_id] = headline_report(survey, one, rules)
+            continue
+        instrument = as_instrument(survey.instrument_version)
+        report = Report(
+            instrument,
+            one.n,
+            _published(one, rules),
+            ONE_CELL_UNWEIGHTED,
+            {},
+            {},
+            set(),
+            {},
+            {},
+        )
+        reports[survey_id] = report
+        population = survey.population_size
+        for measure, total in _summed(one.cells).items():
+            if not total.n > 0:
+                continue
+            # As headline_report: the one cell's sums (0 + x: the same floats).
+            n = int(round(total.n))
+            report.counts[measure] = n
+            if calibration.all_alike(total.n, total.sum_y, total.sum_y2):
+                report.alike.add(measure)
+            if n == 0:
+                report.results[measure] = None
+                continue
+            low, high = _scale(instrument, measure)
+            owners.append((survey_id, measure))
+            counts.append(n)
+            stored.append(1.0 * total.n)
+            sums.append(1.0 * total.sum_y)
+            squares.append(1.0 * total.sum_y2)
+            # Everyone answered: no finite population correction (scores._estimate).
+            usable = population is not None and population > n
+            populations.append(float(population) if usable else math.nan)  # type: ignore[arg-type]
+            lows.append(float(low))
+            highs.append(float(high))
+    if not owners:
+        return reports
+    arrays = means_from_stats(
+        counts,
+        stored,
+        sums,
+        stored,
+        sums,
+        squares,
+        population_size=populations,
+        scale_low=lows,
+        scale_high=highs,
+        confidence_level=rules.confidence_level,
+    )
+    level = rules.confidence_level
+    columns = zip(
+        owners,
+        counts,
+        arrays.estimate.tolist(),
+        arrays.standard_error.tolist(),
+        arrays.low.tolist(),
+        arrays.high.tolist(),
+        arrays.n_effective.tolist(),
+        arrays.degrees_of_freedom.tolist(),
+        arrays.design_effect.tolist(),
+        strict=True,
+    )
+    for (survey_id, measure), n, estimate, se, low, high, n_eff, df, effect in columns:
+        single = n < 2
+        reports[survey_id].results[measure] = MeanResult(
+            estimate=estimate,
+            standard_error=None if single else se,
+            confidence_interval=None if single else ConfidenceInterval(low, high),
+            confidence_level=level,
+            n=n,
+            n_effective=n_eff,
+            degrees_of_freedom=None if single else df,
+            method="srs",
+            design_effect=effect,
+            interval_method=BOUNDED_INTERVAL,
+        )
+    return reports
+
+
+def _summed(cells: Mapping[str, tuple[int, dict[str, Moments]]]) -> dict[str, Moments]:
+    total: dict[str, Moments] = {}
+    for _count, measures in cells.values():
+        total = _plus(total, measures)
+    return total
+
+
+def _published(shown: Shown, rules: Rules) -> dict[str, Any] | None:
+    snapshot, n = shown.snapshot, shown.n
+    if snapshot is None:
+        return None
+    return {
+        "seq": snapshot.seq,
+        "taken_on": snapshot.taken_on,
+        "n": n if n >= rules.min_n else None,
+    }
 
 
 def headline(
     report: Report,
-    survey: Survey,
+    survey: SurveyRow,
     rules: Rules,
-    baseline: tuple[Report, Survey] | None = None,
+    baseline: tuple[Report, SurveyRow] | None = None,
 ) -> dict[str, Any]:
     """The published headline of a survey (``HEADLINE_FIELDS``), with the change since its
     baseline when given."""

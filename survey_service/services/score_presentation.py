@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from survey_service.instruments import PREFER_NOT_TO_SAY, Instrument, Item, staircase_attainment
-from survey_service.models import Survey
 from survey_service.services import distributions
 from survey_service.services.score_disclosure import publish
-from survey_service.services.score_report import Report, Rules
+from survey_service.services.score_report import Report, Rules, SurveyFacts
 
 
-def present(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
+def present(report: Report, survey: SurveyFacts, rules: Rules) -> dict[str, Any]:
     instrument = report.instrument
     targets = survey.targets or {}
 
@@ -155,7 +154,7 @@ BOUNDED_INTERVAL_TEXT = (
 )
 
 
-def _method(report: Report, survey: Survey, rules: Rules) -> dict[str, Any]:
+def _method(report: Report, survey: SurveyFacts, rules: Rules) -> dict[str, Any]:
     weighting = report.weighting
     variance = {
         "none": "srs: s/sqrt(n)",

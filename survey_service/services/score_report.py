@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from survey_service.instruments import Instrument
 from survey_service.scoring import MeanResult
@@ -15,6 +15,29 @@ from survey_service.services.calibration import Weighting
 def plain_float(value: float | None) -> float | None:
     """Plain floats for JSON (the library may hand back numpy scalars)."""
     return None if value is None else float(value)
+
+
+class SurveyFacts(Protocol):
+    """What a report's estimates and presentation read of its survey: a ``Survey``, or a
+    ``survey_rows.SurveyRow`` of the scores across surveys."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def municipality_number(self) -> str | None: ...
+
+    @property
+    def audience(self) -> str: ...
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def population_size(self) -> int | None: ...
+
+    @property
+    def targets(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from survey_service.services.calibration import Weighting
 from survey_service.services.instrument_catalog import as_instrument
 from survey_service.services.score_disclosure import withheld
 from survey_service.services.score_presentation import present
-from survey_service.services.score_report import Report, Rules, plain_float
+from survey_service.services.score_report import Report, Rules, SurveyFacts, plain_float
 from survey_service.services.score_store import Aggregate
 
 __all__ = ["ONE_CELL_UNWEIGHTED", "Rules", "survey_scores"]
@@ -161,7 +161,7 @@ def _scale(instrument: Instrument, measure: str) -> tuple[float, float]:
 def _estimate(
     strata: Mapping[str, MeanStats],
     weighting: Weighting,
-    survey: Survey,
+    survey: SurveyFacts,
     rules: Rules,
     scale: tuple[float, float],
 ) -> MeanResult | None:
@@ -228,7 +228,7 @@ def _alpha(
     }
 
 
-def _add_change(report: Report, baseline: Report, survey: Survey, rules: Rules) -> None:
+def _add_change(report: Report, baseline: Report, survey: SurveyFacts, rules: Rules) -> None:
     report.baseline_meta = {
         "survey": survey.id,
         "period": survey.period,
