@@ -79,34 +79,6 @@ def all_alike(n: float, sum_y: float, sum_y2: float) -> bool:
     return spread <= 1e-9 * (abs(sum_y2) + 1.0)
 
 
-def weighting_key(cells: Mapping[str, CellStats], *, min_n: int) -> tuple[object, ...]:
-    """All that ``weighting(cells, margins, min_n=min_n)`` depends on besides the margins:
-    figures with equal keys get the same weighting, so a survey's figures may share one.
-
-    That is the cells and their counts, and which groups of cells ``_may_stand_alone``
-    judges on their answers: those of ``min_n`` to ``2 × min_n - 1`` respondents, made
-    only of cells that small. For each such set of cells (in the cells' order, summed as
-    ``_group`` sums them), whether they all gave the same answer.
-    """
-    units = [stats for stats in cells.values() if stats.n > 0]
-    small = [stats for stats in units if stats.n < 2 * min_n]
-    counts = tuple((cell, stats.n) for cell, stats in cells.items())
-    if len(small) > 8:  # too many sets to judge: every cell's answers are the key
-        return (counts, tuple((s.sum_y, s.sum_y2, s.values) for s in cells.values()))
-    sizes = [0.0] * (1 << len(small))
-    judged: list[bool | None] = []
-    for chosen in range(1, 1 << len(small)):
-        lowest = (chosen & -chosen).bit_length() - 1
-        sizes[chosen] = sizes[chosen & (chosen - 1)] + small[lowest].n
-        if min_n <= sizes[chosen] < 2 * min_n:
-            members = [s for i, s in enumerate(small) if chosen >> i & 1]
-            group = _group(range(len(members)), members)
-            judged.append(group.values and all_alike(group.n, group.sum_y, group.sum_y2))
-        else:
-            judged.append(None)
-    return (counts, tuple(judged))
-
-
 def figure_cells(cells: score_store.Cells, measure: str) -> dict[str, CellStats]:
     """The cells with respondents to ``measure``, with their moments: what the figure is
     weighted from (the scores and the export's weight columns both read it here)."""

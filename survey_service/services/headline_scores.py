@@ -130,17 +130,15 @@ def headline_report(survey: SurveyRow, shown: Shown, rules: Rules) -> Report:
     if not margins:
         # Unweighted, a figure needs only the sums over all cells: add them up once.
         cells = {"": (n, _summed(cells))}
-    by_count = {
-        cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()
-    }
-    weighting = calibration.weighting(by_count, margins, min_n=rules.min_n)
+    weighting = calibration.weighting(
+        {cell: calibration.CellStats(count, values=False) for cell, (count, _) in cells.items()},
+        margins,
+        min_n=rules.min_n,
+    )
     keys = {key for _count, measures in cells.values() for key, m in measures.items() if m.n > 0}
     results: dict[str, MeanResult | None] = {}
     counts: dict[str, int] = {}
     alike: set[str] = set()
-    # The figures' weightings by what each depends on (calibration.weighting_key): most
-    # figures of a survey share the cells' counts, hence one weighting.
-    weightings = {calibration.weighting_key(by_count, min_n=rules.min_n): weighting}
     for measure in keys:
         per_cell = {
             cell: calibration.CellStats(*moments)
@@ -156,13 +154,11 @@ def headline_report(survey: SurveyRow, shown: Shown, rules: Rules) -> Report:
             alike.add(measure)
         # Without margins every figure has the one cell "" and no weights (what
         # calibration.weighting gives then), so it is not asked 6 times a survey.
-        if margins:
-            key = calibration.weighting_key(per_cell, min_n=rules.min_n)
-            own = weightings.get(key) or weightings.setdefault(
-                key, calibration.weighting(per_cell, margins, min_n=rules.min_n)
-            )
-        else:
-            own = ONE_CELL_UNWEIGHTED
+        own = (
+            calibration.weighting(per_cell, margins, min_n=rules.min_n)
+            if margins
+            else ONE_CELL_UNWEIGHTED
+        )
         strata: dict[str, MeanStats] = defaultdict(MeanStats)
         for cell, part in per_cell.items():
             strata[own.strata[cell]] += _weighted(part, own.weights[cell])
