@@ -33,6 +33,7 @@ from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
+from bench.ingestion import fresh_database
 from bench.loading import insert_responses, response_row, stored_scores
 from survey_service.db import db
 from survey_service.instruments import score_response
@@ -230,19 +231,32 @@ def measure_reads(
 
 
 def main() -> None:
-    from bench.run import timed
-    from survey_service import create_app
-    from survey_service.cli import run_init
-    from survey_service.services.keys import create_key
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL server URL: the run makes a database of its own there and drops it "
+        "afterwards (default: a temporary SQLite file)",
+    )
     parser.add_argument("--small", type=int, default=10_000, help="responses of the small survey")
     parser.add_argument("--large", type=int, default=300_000, help="responses of the large one")
     parser.add_argument("--no-reads", action="store_true", help="only the bulk call")
     parser.add_argument("--output", help="also write the figures to this JSON file")
     args = parser.parse_args()
-    url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='survey-bench-')}/bench.sqlite3"
+    folder = Path(tempfile.mkdtemp(prefix="survey-bench-"))
+    with fresh_database(args.database, folder, prefix="survey_bench_bulk") as (url, _reference):
+        results = run(url, reads=not args.no_reads, small=args.small, large=args.large)
+    print(json.dumps(results, indent=2))
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+
+
+def run(url: str, *, reads: bool, small: int, large: int) -> dict[str, Any]:
+    """The figures, on a fresh database at ``url``."""
+    from bench.run import timed
+    from survey_service import create_app
+    from survey_service.cli import run_init
+    from survey_service.services.keys import create_key
+
     app = create_app({"SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench"})
     run_init(app)
     with app.app_context():
@@ -255,14 +269,10 @@ def main() -> None:
             "load_average_at_start": os.getloadavg(),
             "bulk_scores": measure(app, headers, timed),
         }
-        if not args.no_reads:
-            results["reading_one_survey"] = measure_reads(
-                app, headers, small=args.small, large=args.large
-            )
+        if reads:
+            results["reading_one_survey"] = measure_reads(app, headers, small=small, large=large)
         db.engine.dispose()
-    print(json.dumps(results, indent=2))
-    if args.output:
-        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    return results
 
 
 if __name__ == "__main__":
