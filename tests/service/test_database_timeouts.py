@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +172,27 @@ def test_the_urls_own_connection_parameters_are_kept(engine):
             assert _show(connection, "lock_timeout") == "1500ms"
     finally:
         other.dispose()
+
+
+def test_sqlite_writers_queue_for_the_write_lock_and_each_gets_it(tmp_path):
+    """Writers wait for SQLite's write lock in short steps of their own (not its busy
+    handler's sleeps of up to 100 ms): each of many threads, all writing at once and holding
+    the lock a while, stores every row, and the lock timeout stays the connection's own."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}", timeouts=TIMEOUTS)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE probe (writer INTEGER, n INTEGER)")
+
+        def write(writer: int) -> None:
+            for n in range(15):
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f"INSERT INTO probe VALUES ({writer}, {n})")
+                    time.sleep(0.002)  # holding the lock while others queue
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(write, range(6)))
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM probe").scalar() == 90
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1_500
+    finally:
+        engine.dispose()
