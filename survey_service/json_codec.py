@@ -10,6 +10,7 @@ library, so nothing that decoded or encoded before fails now.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -30,8 +31,17 @@ def loads(data: str | bytes | bytearray | memoryview) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` as UTF-8 bytes."""
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` as UTF-8 bytes, with
+    dates and times in ISO 8601 (as orjson and marshmallow write them)."""
     try:
         return orjson.dumps(value, option=_OPTIONS)
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), default=_iso_8601
+        ).encode()
+
+
+def _iso_8601(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
