@@ -7,10 +7,12 @@ statements:
 * PostgreSQL: one ``UPDATE … FROM jsonb_to_recordset(rows)`` that compares in the server
   (``IS DISTINCT FROM`` on ``jsonb``: numbers compare by value, as Python's ``==`` does),
   so the stored scores are never sent to Python and decoded. The batch travels as one JSON
-  text, written straight from the score arrays (no dict per row, no array literal to
-  escape: psycopg quotes a ``jsonb[]`` element by element in Python).
-* Elsewhere: the stored scores of the batch read in one SELECT, compared in Python, and
-  the changed ones written with one executemany of an UPDATE keyed by id.
+  text, written straight from the score arrays (no dict per row, and no array literal,
+  which psycopg would escape element by element in Python).
+* Elsewhere: the stored scores of the batch read as text in one SELECT, compared with the
+  text ``json.dumps`` makes of the new ones (the JSON type stores that text) and, where the
+  texts differ, as values in Python; the changed ones written with one executemany of an
+  UPDATE keyed by id.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, Text, bindparam, cast, select, text, update
 from sqlalchemy.orm import Session
 
+from survey_service import json_codec
 from survey_service.models import Response
 
 Floats = npt.NDArray[np.float64]
@@ -54,36 +58,36 @@ class PersonScores:
     dimensions: Floats
     indices: Floats
 
-    def stored(self) -> list[StoredScores]:
-        """Each row's scores as stored on the response."""
+    def rows(self, which: Sequence[int] | None = None) -> list[StoredScores]:
+        """Each row's scores (or those of rows ``which``) as stored on the response."""
+        dimensions = self.dimensions if which is None else self.dimensions[list(which)]
+        indices = self.indices if which is None else self.indices[list(which)]
         return [
             {
                 "dimensions": dict(zip(self.dimension_keys, d, strict=True)),
                 "indices": dict(zip(self.index_keys, x, strict=True)),
             }
-            for d, x in zip(_with_none(self.dimensions), _with_none(self.indices), strict=True)
+            for d, x in zip(_with_none(dimensions), _with_none(indices), strict=True)
         ]
 
-    def json_rows(self, ids: Sequence[int]) -> str:
-        """``[{"id": ids[i], "scores": <row i as stored>}, ...]`` as JSON text: each score
-        written as ``json.dumps`` writes it (the float's repr; None as null)."""
-        n = len(ids)
-        if not n:
-            return "[]"
-        scores = np.concatenate([self.dimensions, self.indices], axis=1)
-        fields = np.empty((n, 1 + scores.shape[1]), dtype=object)
-        fields[:, 0] = [int(i) for i in ids]
-        fields[:, 1:] = np.array(
-            [_json_number(v) for v in scores.ravel().tolist()], dtype=object
-        ).reshape(scores.shape)
+    def json_texts(self, *, separators: tuple[str, str] = (", ", ": ")) -> list[str]:
+        """Each row's scores as stored, as ``json.dumps(scores, separators=separators)``
+        writes them (the float's repr, None as null), made without a dict per row."""
+        item, key = separators
+
+        def fields(keys: Sequence[str]) -> str:
+            return item.join(json.dumps(k).replace("%", "%%") + key + "%s" for k in keys)
+
         row = (
-            '{"id":%d,"scores":{"dimensions":{'
-            + _placeholders(self.dimension_keys)
-            + '},"indices":{'
-            + _placeholders(self.index_keys)
-            + "}}}"
+            f'{{"dimensions"{key}{{{fields(self.dimension_keys)}}}'
+            f'{item}"indices"{key}{{{fields(self.index_keys)}}}}}'
         )
-        return "[" + ",".join([row] * n) % tuple(fields.ravel().tolist()) + "]"
+        values = np.concatenate([self.dimensions, self.indices], axis=1)
+        n, width = values.shape
+        if not width:
+            return [row] * n
+        words = [_json_number(v) for v in values.ravel().tolist()]
+        return [row % tuple(words[start : start + width]) for start in range(0, n * width, width)]
 
 
 def write_changed(
@@ -98,22 +102,37 @@ def write_changed(
     if not len(ids):
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_WRITE_CHANGED_POSTGRESQL, {"rows": scores.json_rows(ids)})
+        texts = scores.json_texts(separators=(",", ":"))
+        rows = ",".join(
+            f'{{"id":{id_},"scores":{text}}}' for id_, text in zip(ids, texts, strict=True)
+        )
+        session.execute(_WRITE_CHANGED_POSTGRESQL, {"rows": f"[{rows}]"})
         return
-    stored = dict(
+    # Stored as JSON text by the JSON type (``json.dumps``): the same text is the same value,
+    # and only rows whose text differs are decoded and compared.
+    stored: dict[int, str] = dict(
         session.execute(
-            select(_RESPONSES.c.id, _RESPONSES.c.scores).where(
+            select(_RESPONSES.c.id, cast(_RESPONSES.c.scores, Text)).where(
                 _RESPONSES.c.survey_id == survey_id, _RESPONSES.c.id.between(ids[0], ids[-1])
             )
         ).all()
     )
+    texts = scores.json_texts()
+    differing = [k for k, id_ in enumerate(ids) if stored.get(id_) != texts[k]]
+    if not differing:
+        return
+    new = scores.rows(differing)
     changed = [
-        {"rescored_id": id_, "rescored_scores": new}
-        for id_, new in zip(ids, scores.stored(), strict=True)
-        if stored.get(id_) != new
+        {"rescored_id": ids[k], "rescored_scores": scores_}
+        for k, scores_ in zip(differing, new, strict=True)
+        if _decoded(stored.get(ids[k])) != scores_
     ]
     if changed:
         session.execute(_WRITE_ONE, changed)
+
+
+def _decoded(text: str | None) -> Any:
+    return None if text is None else json_codec.loads(text)
 
 
 def _with_none(values: Floats) -> list[list[float | None]]:
@@ -125,8 +144,3 @@ def _with_none(values: Floats) -> list[list[float | None]]:
 
 def _json_number(value: float) -> str:
     return "null" if value != value else float.__repr__(value)
-
-
-def _placeholders(keys: Sequence[str]) -> str:
-    """``"key":%s`` for each key, its ``%`` escaped for the row's format string."""
-    return ",".join(json.dumps(key).replace("%", "%%") + ":%s" for key in keys)
