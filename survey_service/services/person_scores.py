@@ -70,19 +70,49 @@ class PersonScores:
             for d, x in zip(_with_none(dimensions), _with_none(indices), strict=True)
         ]
 
+    def take(self, rows: npt.NDArray[np.bool_]) -> PersonScores:
+        """These scores of the rows where ``rows`` is true."""
+        return PersonScores(
+            self.dimension_keys, self.index_keys, self.dimensions[rows], self.indices[rows]
+        )
+
     def json_texts(self, *, separators: tuple[str, str] = (", ", ": ")) -> list[str]:
         """Each row's scores as stored, as ``json.dumps(scores, separators=separators)``
         writes them (the float's repr, None as null), made without a dict per row."""
-        item, key = separators
+        return self._texts(separators=separators, ensure_ascii=True, jsonb_order=False)
 
-        def fields(keys: Sequence[str]) -> str:
-            return item.join(json.dumps(k).replace("%", "%%") + key + "%s" for k in keys)
+    def stored_texts(self, dialect: str) -> list[str]:
+        """Each row's scores as the database gives them back as text once stored
+        (``CAST(scores AS TEXT)``): what ``json.dumps`` wrote, or on PostgreSQL jsonb's own
+        text (keys shortest first, UTF-8 unescaped). A float that repr writes with an
+        exponent, or -0.0, comes back otherwise from jsonb: that row's text differs."""
+        if dialect == "postgresql":
+            return self._texts(separators=(", ", ": "), ensure_ascii=False, jsonb_order=True)
+        return self.json_texts()
 
-        row = (
-            f'{{"dimensions"{key}{{{fields(self.dimension_keys)}}}'
-            f'{item}"indices"{key}{{{fields(self.index_keys)}}}}}'
-        )
-        values = np.concatenate([self.dimensions, self.indices], axis=1)
+    def _texts(
+        self, *, separators: tuple[str, str], ensure_ascii: bool, jsonb_order: bool
+    ) -> list[str]:
+        item, colon = separators
+        objects = [
+            ("dimensions", self.dimension_keys, self.dimensions),
+            ("indices", self.index_keys, self.indices),
+        ]
+        if jsonb_order:
+            # jsonb keeps an object's keys ordered by their length in bytes, then their bytes.
+            objects.sort(key=lambda o: _jsonb_key(o[0]))
+        parts = []
+        columns = []
+        for name, keys, scores in objects:
+            placed = sorted(keys, key=_jsonb_key) if jsonb_order else list(keys)
+            fields = item.join(
+                json.dumps(k, ensure_ascii=ensure_ascii).replace("%", "%%") + colon + "%s"
+                for k in placed
+            )
+            parts.append(f'"{name}"{colon}{{{fields}}}')
+            columns.append(scores[:, [keys.index(k) for k in placed]])
+        row = "{" + item.join(parts) + "}"
+        values = np.concatenate(columns, axis=1)
         n, width = values.shape
         if not width:
             return [row] * n
@@ -144,3 +174,8 @@ def _with_none(values: Floats) -> list[list[float | None]]:
 
 def _json_number(value: float) -> str:
     return "null" if value != value else float.__repr__(value)
+
+
+def _jsonb_key(key: str) -> tuple[int, bytes]:
+    encoded = key.encode()
+    return len(encoded), encoded

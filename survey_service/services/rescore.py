@@ -17,9 +17,15 @@ person scores changed, as the ORM would. They are read with Core in one scan of 
 (no ORDER BY: a server-side cursor on PostgreSQL), kept as answer codes (two bytes an
 answer) and put in id order with numpy. Batches of ``id > last ORDER BY id LIMIT n`` read
 the survey again for every batch wherever the planner took the survey's index and sorted
-(stale statistics make it do so): quadratic in the size of the survey. The per-row path,
-``row_by_row=True``, stays the reference definition, and serves instruments the column
-scorer does not cover and surveys holding an answer off the scale (it raises).
+(stale statistics make it do so): quadratic in the size of the survey.
+
+The scan also reads the stored person scores as text: a row whose text is exactly what its
+new scores would be stored as is not sent back at all (a check of an unchanged survey sends
+nothing), the others are compared as values where they are written (``person_scores``).
+
+The per-row path, ``row_by_row=True``, stays the reference definition, and serves
+instruments the column scorer does not cover and surveys holding an answer off the scale
+(it raises).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument, score_response
@@ -39,6 +45,7 @@ from survey_service.services import person_scores, score_store
 from survey_service.services.column_scores import (
     CODE_TYPE,
     OFF_CODE,
+    Bools,
     CellSums,
     Codes,
     ColumnScorer,
@@ -123,22 +130,26 @@ def _instrument(survey: Survey) -> Instrument:
 
 @dataclass(frozen=True)
 class _Rows:
-    """Responses in id order: their ids, answer codes and respondent attributes."""
+    """Responses in id order: their ids, answer codes and respondent attributes, and
+    whether their stored person scores may differ from the new ones."""
 
     ids: Ints
     codes: Codes
     attributes: list[tuple[Any, ...]]
+    may_differ: Bools
 
 
 @dataclass(frozen=True)
 class _Scanned:
-    """A survey's responses in id order, compactly: ids, answer codes, and each row's
-    respondent attributes as an index into ``kinds`` (the distinct ones)."""
+    """A survey's responses in id order, compactly: ids, answer codes, each row's
+    respondent attributes as an index into ``kinds`` (the distinct ones), and whether its
+    stored person scores may differ from the new ones."""
 
     ids: Ints
     codes: Codes
     kind: Ints
     kinds: list[tuple[Any, ...]]
+    may_differ: Bools
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -148,21 +159,37 @@ class _Scanned:
             part = slice(start, start + size)
             kinds = self.kinds
             yield _Rows(
-                self.ids[part], self.codes[part], [kinds[k] for k in self.kind[part].tolist()]
+                self.ids[part],
+                self.codes[part],
+                [kinds[k] for k in self.kind[part].tolist()],
+                self.may_differ[part],
             )
 
 
 def _scan(
-    session: Session, survey: Survey, scorer: ColumnScorer, *, published_only: bool
+    session: Session,
+    survey: Survey,
+    scorer: ColumnScorer,
+    *,
+    published_only: bool,
+    compare_scores: bool = False,
 ) -> _Scanned | None:
     """The survey's responses, read in one pass and put in id order; None when one holds an
-    answer off the tables (the caller scores row by row, which raises as the reference)."""
-    query = select(*_READ).where(_RESPONSES.c.survey_id == survey.id)
+    answer off the tables (the caller scores row by row, which raises as the reference).
+
+    ``compare_scores``: read the stored person scores as text too, and mark the rows whose
+    text is exactly what their new scores would be stored as (the same value, so the ORM
+    would not write them either); the writes then skip them."""
+    columns = [*_READ, cast(_RESPONSES.c.scores, Text)] if compare_scores else _READ
+    query = select(*columns).where(_RESPONSES.c.survey_id == survey.id)
     if published_only:
         query = query.where(_RESPONSES.c.published.is_(True))
+    dialect = session.get_bind().dialect.name
+    last_attribute = 2 + len(score_store.ATTRIBUTES)
     ids = [np.empty(0, np.int64)]
     codes = [np.empty((0, len(scorer.items)), CODE_TYPE)]
     kind = [np.empty(0, np.int64)]
+    may_differ = [np.empty(0, bool)]
     kinds: dict[tuple[Any, ...], int] = {}
     result = session.execute(query, execution_options={"yield_per": COLUMN_BATCH})
     for rows in result.partitions():
@@ -170,14 +197,29 @@ def _scan(
         ids.append(np.fromiter((row[0] for row in rows), np.int64, n))
         codes.append(scorer.codes([row[1] for row in rows]))
         kind.append(
-            np.fromiter((kinds.setdefault(tuple(row[2:]), len(kinds)) for row in rows), np.int64, n)
+            np.fromiter(
+                (kinds.setdefault(tuple(row[2:last_attribute]), len(kinds)) for row in rows),
+                np.int64,
+                n,
+            )
         )
+        differ = np.ones(n, bool)
+        if compare_scores and not (codes[-1] == OFF_CODE).any():
+            new = scorer.person_scores(scorer.scored(codes[-1])).stored_texts(dialect)
+            differ[:] = [row[-1] != text for row, text in zip(rows, new, strict=True)]
+        may_differ.append(differ)
     all_codes = np.concatenate(codes)
     if (all_codes == OFF_CODE).any():
         return None
     all_ids = np.concatenate(ids)
     order = np.argsort(all_ids)
-    return _Scanned(all_ids[order], all_codes[order], np.concatenate(kind)[order], list(kinds))
+    return _Scanned(
+        all_ids[order],
+        all_codes[order],
+        np.concatenate(kind)[order],
+        list(kinds),
+        np.concatenate(may_differ)[order],
+    )
 
 
 def _rescored_by_column(
@@ -188,7 +230,7 @@ def _rescored_by_column(
 ) -> tuple[score_store.Cells, int]:
     """What :func:`_rescored` gives, a batch at a time column by column: person scores
     written back in bulk, only where they changed, as the ORM does."""
-    scanned = _scan(session, survey, scorer, published_only=False)
+    scanned = _scan(session, survey, scorer, published_only=False, compare_scores=True)
     if scanned is None:
         return _rescored(session, survey, progress)
     sums = CellSums(scorer)
@@ -198,8 +240,8 @@ def _rescored_by_column(
         person_scores.write_changed(
             session,
             survey_id=survey.id,
-            ids=rows.ids.tolist(),
-            scores=scorer.person_scores(scored),
+            ids=rows.ids[rows.may_differ].tolist(),
+            scores=scorer.person_scores(scored).take(rows.may_differ),
         )
         if progress is not None:
             progress(sums.rows, len(scanned))
