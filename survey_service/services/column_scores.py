@@ -149,8 +149,8 @@ class ColumnScorer:
     def codes(self, answers: Sequence[Any]) -> Codes:
         """The rows' answer codes (index into ``Item.values``, ``DONT_KNOW_CODE``,
         ``MISSING_CODE``); ``OFF_CODE`` for an answer off the item's table (a value off the
-        scale, of another type) and throughout a row whose answers are not an object: such
-        rows are scored with :meth:`score_rows`, which raises as the per-row path does."""
+        scale, of another type) and throughout a row whose answers are not an object: the
+        caller then scores row by row, which raises as the per-row path does."""
         n = len(answers)
         objects = [a if type(a) is dict else {} for a in answers]
         codes = np.empty((n, len(self.items)), dtype=CODE_TYPE)
