@@ -13,24 +13,24 @@ The per-row functions stay the definition; this computes the same numbers with n
 
 So rescoring column-wise stores the same person scores and aggregates, to the last bit and
 in the same key order. Where an instrument has a feature this does not cover
-(:meth:`ColumnScorer.for_instrument` gives None) the caller scores row by row; where a
-batch holds an answer off the tables (a value off the scale, of another type), that batch
-is scored row by row (:meth:`ColumnScorer.score_rows`), which raises what the per-row
-path raises.
+(:meth:`ColumnScorer.for_instrument` gives None), or a survey holds an answer off the tables
+(a value off the scale, of another type: ``OFF_CODE``), the caller scores row by row, which
+raises what the per-row path raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from survey_service.instruments import DONT_KNOW, Instrument, item_score, score_response
+from survey_service.instruments import DONT_KNOW, Instrument, item_score
 from survey_service.instruments.parts import DimensionRule, Item
 from survey_service.services import score_store
+from survey_service.services.person_scores import PersonScores
 from survey_service.services.score_store import Aggregate, AlphaSums, Moments
 
 Floats = npt.NDArray[np.float64]
@@ -73,6 +73,11 @@ class ScoredBatch:
 
 DONT_KNOW_CODE = -1
 MISSING_CODE = -2
+#: An answer off the item's table (see :meth:`ColumnScorer.codes`).
+OFF_CODE = -3
+#: Codes are kept for a whole survey at once: two bytes an answer.
+CODE_TYPE = np.int16
+Codes = npt.NDArray[np.int16]
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,9 @@ class ColumnScorer:
     @classmethod
     def for_instrument(cls, instrument: Instrument) -> ColumnScorer | None:
         """The scorer, or None where the instrument has what this does not cover: values
-        other than whole numbers, repeated keys, a minimum of no answers (the per-row mean
-        of nothing divides by zero), a method other than ``mean`` and ``gap``."""
+        other than whole numbers, more values than a code holds, repeated keys, a minimum
+        of no answers (the per-row mean of nothing divides by zero), a method other than
+        ``mean`` and ``gap``."""
         items = [i for i in instrument.items if i.scale is not None]
         keys = [i.link_id for i in items]
         dims = [r.dimension for r in instrument.scoring.dimensions]
@@ -128,6 +134,8 @@ class ColumnScorer:
         if any(len(set(k)) != len(k) for k in (keys, dims, indices)):
             return None
         if any(type(v) is not int for i in items for v in i.values):
+            return None
+        if any(len(i.values) > np.iinfo(CODE_TYPE).max for i in items):
             return None
         if any(
             r.method not in ("mean", "gap") or r.min_answered < 1
@@ -138,42 +146,38 @@ class ColumnScorer:
             return None
         return cls(instrument)
 
-    def score(self, answers: Sequence[Any]) -> ScoredBatch | None:
-        """Score the rows' answers; None when one holds a value off the tables (score those
-        rows with :meth:`score_rows`)."""
+    def codes(self, answers: Sequence[Any]) -> Codes:
+        """The rows' answer codes (index into ``Item.values``, ``DONT_KNOW_CODE``,
+        ``MISSING_CODE``); ``OFF_CODE`` for an answer off the item's table (a value off the
+        scale, of another type) and throughout a row whose answers are not an object: the
+        caller then scores row by row, which raises as the per-row path does."""
         n = len(answers)
-        codes = np.empty((n, len(self.items)), dtype=np.int64)
-        try:
-            for k, item in enumerate(self.items):
-                link_id = item.link_id
-                column = [a.get(link_id) for a in answers]
-                if not set(map(type, column)) <= _ANSWER_TYPES:
-                    return None  # True and 1.0 would find 1 in the table
-                codes[:, k] = np.fromiter(
-                    map(self.lookups[k].__getitem__, column), dtype=np.int64, count=n
-                )
-        except (AttributeError, KeyError, TypeError):
-            return None
+        objects = [a if type(a) is dict else {} for a in answers]
+        codes = np.empty((n, len(self.items)), dtype=CODE_TYPE)
+        for k, item in enumerate(self.items):
+            link_id = item.link_id
+            lookup = self.lookups[k]
+            column = [a.get(link_id) for a in objects]
+            # True and 1.0 would find 1 in the table: only these types may be looked up.
+            if set(map(type, column)) <= _ANSWER_TYPES:
+                try:
+                    codes[:, k] = np.fromiter(map(lookup.__getitem__, column), CODE_TYPE, n)
+                    continue
+                except KeyError:
+                    pass
+            codes[:, k] = [
+                lookup.get(v, OFF_CODE) if type(v) in _ANSWER_TYPES else OFF_CODE for v in column
+            ]
+        codes[[r for r, a in enumerate(answers) if type(a) is not dict]] = OFF_CODE
+        return codes
+
+    def scored(self, codes: Codes) -> ScoredBatch:
+        """The scores of rows given by their codes (none of them ``OFF_CODE``)."""
+        n = len(codes)
         items = np.empty((n, len(self.items)))
         for k, table in enumerate(self.tables):
             items[:, k] = table[codes[:, k]]
-        return self._completed(items, codes)
-
-    def score_rows(self, answers: Sequence[Mapping[str, object]]) -> ScoredBatch:
-        """The same, row by row with ``score_response`` (raises what it raises)."""
-        n = len(answers)
-        items = np.full((n, len(self.items)), np.nan)
-        codes = np.full((n, len(self.items)), MISSING_CODE, dtype=np.int64)
-        for row, given in enumerate(answers):
-            scores = score_response(self.instrument, given).item_scores
-            for k, item in enumerate(self.items):
-                answer = given.get(item.link_id)
-                if answer == DONT_KNOW:
-                    codes[row, k] = DONT_KNOW_CODE
-                elif answer is not None:
-                    codes[row, k] = item.values.index(answer)
-                    items[row, k] = scores[item.link_id]
-        return self._completed(items, codes)
+        return self._completed(items, codes.astype(np.int64))
 
     def _completed(self, items: Floats, codes: Ints) -> ScoredBatch:
         n = len(items)
@@ -210,17 +214,9 @@ class ColumnScorer:
             present = [answered[:, c] for c in columns]
         return _mean(values, present, rule.min_answered, n)
 
-    def person_scores(self, batch: ScoredBatch) -> list[dict[str, dict[str, float | None]]]:
-        """Each row's stored person scores, as the per-row rescore writes them."""
-        dimensions = _with_none(batch.dimensions)
-        indices = _with_none(batch.indices)
-        return [
-            {
-                "dimensions": dict(zip(self.dimension_keys, d, strict=True)),
-                "indices": dict(zip(self.index_keys, x, strict=True)),
-            }
-            for d, x in zip(dimensions, indices, strict=True)
-        ]
+    def person_scores(self, batch: ScoredBatch) -> PersonScores:
+        """The rows' person scores, as the per-row rescore stores them."""
+        return PersonScores(self.dimension_keys, self.index_keys, batch.dimensions, batch.indices)
 
 
 def _scored_value(item: Item, value: int | str) -> float:
@@ -238,13 +234,6 @@ def _mean(values: Sequence[Floats], present: Sequence[Bools], minimum: int, n: i
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
     return np.where(count >= minimum, mean, np.nan)
-
-
-def _with_none(values: Floats) -> list[list[float | None]]:
-    held = values.astype(object)
-    held[np.isnan(values)] = None
-    rows: list[list[float | None]] = held.tolist()
-    return rows
 
 
 class CellSums:

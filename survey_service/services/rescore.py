@@ -12,31 +12,50 @@ the old figures can tell. Otherwise publishing them now would show a state fewer
 changes away from the last one, so the correction appears with the next snapshot.
 
 Responses are scored a batch at a time, column by column (``column_scores``: the same floats
-as scoring each on its own, in a fraction of the time), read with Core in keyset batches
-and written back only where the person scores changed, as the ORM would. The per-row path,
-``row_by_row=True``, stays the reference definition, and serves instruments the column
-scorer does not cover.
+as scoring each on its own, in a fraction of the time), and written back only where the
+person scores changed, as the ORM would. They are read with Core in one scan of the survey
+(no ORDER BY: a server-side cursor on PostgreSQL), kept as answer codes (two bytes an
+answer) and put in id order with numpy. Batches of ``id > last ORDER BY id LIMIT n`` read
+the survey again for every batch wherever the planner took the survey's index and sorted
+(stale statistics make it do so): quadratic in the size of the survey.
+
+The scan also reads the stored person scores as text: a row whose text is exactly what its
+new scores would be stored as is not sent back at all (a check of an unchanged survey sends
+nothing), the others are compared as values where they are written (``person_scores``).
+
+The per-row path, ``row_by_row=True``, stays the reference definition, and serves
+instruments the column scorer does not cover and surveys holding an answer off the scale
+(it raises).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select
-from sqlalchemy.engine import Row
+import numpy as np
+from sqlalchemy import Table, Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from survey_service.instruments import Instrument, score_response
 from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
 from survey_service.services import person_scores, score_store
-from survey_service.services.column_scores import CellSums, ColumnScorer, ScoredBatch
+from survey_service.services.column_scores import (
+    CODE_TYPE,
+    OFF_CODE,
+    Bools,
+    CellSums,
+    Codes,
+    ColumnScorer,
+    Ints,
+)
 from survey_service.services.instrument_catalog import as_instrument
 
 BATCH = 2000
-#: Rows per batch scored column by column: large enough that numpy's work dominates the
-#: Python around it, small enough to keep memory flat.
+#: Rows per batch read, and scored column by column: large enough that numpy's work
+#: dominates the Python around it, small enough to keep the arrays of a batch small.
 COLUMN_BATCH = 5000
 
 _RESPONSES: Table = Response.__table__  # type: ignore[assignment]
@@ -72,10 +91,11 @@ def published_cells(
     holds; and how many. ``row_by_row``: score each response on its own (the reference)."""
     instrument = _instrument(survey)
     scorer = None if row_by_row else ColumnScorer.for_instrument(instrument)
-    if scorer is not None:
+    scanned = None if scorer is None else _scan(session, survey, scorer, published_only=True)
+    if scorer is not None and scanned is not None:
         sums = CellSums(scorer)
-        for rows in _batches(session, survey, published_only=True):
-            sums.add(_scored(scorer, rows), [tuple(row[2:]) for row in rows])
+        for rows in scanned.batches(COLUMN_BATCH):
+            sums.add(scorer.scored(rows.codes), rows.attributes)
         return sums.cells(), sums.rows
     parts: dict[str, list[score_store.Aggregate]] = {}
     done = 0
@@ -108,33 +128,97 @@ def _instrument(survey: Survey) -> Instrument:
     return as_instrument(survey.instrument_version)
 
 
-def _batches(session: Session, survey: Survey, *, published_only: bool) -> Iterator[list[Row[Any]]]:
-    """The survey's responses (id, answers, attributes) in id order, a batch at a time."""
-    last_id = 0
-    while True:
-        query = select(*_READ).where(_RESPONSES.c.survey_id == survey.id, _RESPONSES.c.id > last_id)
-        if published_only:
-            query = query.where(_RESPONSES.c.published.is_(True))
-        batch = list(session.execute(query.order_by(_RESPONSES.c.id).limit(COLUMN_BATCH)))
-        if not batch:
-            return
-        yield batch
-        last_id = batch[-1].id
+@dataclass(frozen=True)
+class _Rows:
+    """Responses in id order: their ids, answer codes and respondent attributes, and
+    whether their stored person scores may differ from the new ones."""
+
+    ids: Ints
+    codes: Codes
+    attributes: list[tuple[Any, ...]]
+    may_differ: Bools
 
 
-def _scored(scorer: ColumnScorer, batch: list[Row[Any]]) -> ScoredBatch:
-    answers = [row.answers for row in batch]
-    # A batch holding an answer off the tables is scored row by row, which raises as the
-    # per-row path does.
-    return scorer.score(answers) or scorer.score_rows(answers)
+@dataclass(frozen=True)
+class _Scanned:
+    """A survey's responses in id order, compactly: ids, answer codes, each row's
+    respondent attributes as an index into ``kinds`` (the distinct ones), and whether its
+    stored person scores may differ from the new ones."""
+
+    ids: Ints
+    codes: Codes
+    kind: Ints
+    kinds: list[tuple[Any, ...]]
+    may_differ: Bools
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def batches(self, size: int) -> Iterator[_Rows]:
+        for start in range(0, len(self.ids), size):
+            part = slice(start, start + size)
+            kinds = self.kinds
+            yield _Rows(
+                self.ids[part],
+                self.codes[part],
+                [kinds[k] for k in self.kind[part].tolist()],
+                self.may_differ[part],
+            )
 
 
-def _count(session: Session, survey: Survey) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+def _scan(
+    session: Session,
+    survey: Survey,
+    scorer: ColumnScorer,
+    *,
+    published_only: bool,
+    compare_scores: bool = False,
+) -> _Scanned | None:
+    """The survey's responses, read in one pass and put in id order; None when one holds an
+    answer off the tables (the caller scores row by row, which raises as the reference).
+
+    ``compare_scores``: read the stored person scores as text too, and mark the rows whose
+    text is exactly what their new scores would be stored as (the same value, so the ORM
+    would not write them either); the writes then skip them."""
+    columns = [*_READ, cast(_RESPONSES.c.scores, Text)] if compare_scores else _READ
+    query = select(*columns).where(_RESPONSES.c.survey_id == survey.id)
+    if published_only:
+        query = query.where(_RESPONSES.c.published.is_(True))
+    dialect = session.get_bind().dialect.name
+    last_attribute = 2 + len(score_store.ATTRIBUTES)
+    ids = [np.empty(0, np.int64)]
+    codes = [np.empty((0, len(scorer.items)), CODE_TYPE)]
+    kind = [np.empty(0, np.int64)]
+    may_differ = [np.empty(0, bool)]
+    kinds: dict[tuple[Any, ...], int] = {}
+    result = session.execute(query, execution_options={"yield_per": COLUMN_BATCH})
+    for rows in result.partitions():
+        n = len(rows)
+        ids.append(np.fromiter((row[0] for row in rows), np.int64, n))
+        codes.append(scorer.codes([row[1] for row in rows]))
+        kind.append(
+            np.fromiter(
+                (kinds.setdefault(tuple(row[2:last_attribute]), len(kinds)) for row in rows),
+                np.int64,
+                n,
+            )
         )
-        or 0
+        differ = np.ones(n, bool)
+        if compare_scores and not (codes[-1] == OFF_CODE).any():
+            new = scorer.person_scores(scorer.scored(codes[-1])).stored_texts(dialect)
+            differ[:] = [row[-1] != text for row, text in zip(rows, new, strict=True)]
+        may_differ.append(differ)
+    all_codes = np.concatenate(codes)
+    if (all_codes == OFF_CODE).any():
+        return None
+    all_ids = np.concatenate(ids)
+    order = np.argsort(all_ids)
+    return _Scanned(
+        all_ids[order],
+        all_codes[order],
+        np.concatenate(kind)[order],
+        list(kinds),
+        np.concatenate(may_differ)[order],
     )
 
 
@@ -146,20 +230,31 @@ def _rescored_by_column(
 ) -> tuple[score_store.Cells, int]:
     """What :func:`_rescored` gives, a batch at a time column by column: person scores
     written back in bulk, only where they changed, as the ORM does."""
-    total = _count(session, survey)
+    scanned = _scan(session, survey, scorer, published_only=False, compare_scores=True)
+    if scanned is None:
+        return _rescored(session, survey, progress)
     sums = CellSums(scorer)
-    for batch in _batches(session, survey, published_only=False):
-        scored = _scored(scorer, batch)
-        sums.add(scored, [tuple(row[2:]) for row in batch])
+    for rows in scanned.batches(COLUMN_BATCH):
+        scored = scorer.scored(rows.codes)
+        sums.add(scored, rows.attributes)
         person_scores.write_changed(
             session,
             survey_id=survey.id,
-            ids=[row.id for row in batch],
-            scores=scorer.person_scores(scored),
+            ids=rows.ids[rows.may_differ].tolist(),
+            scores=scorer.person_scores(scored).take(rows.may_differ),
         )
         if progress is not None:
-            progress(sums.rows, total)
+            progress(sums.rows, len(scanned))
     return sums.cells(), sums.rows
+
+
+def _count(session: Session, survey: Survey) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+        )
+        or 0
+    )
 
 
 def _rescored(

@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from survey_service.db import db
 from survey_service.instruments import DONT_KNOW, PREFER_NOT_TO_SAY, load_bundled
 from survey_service.models import Response, ScoreAggregate, ScoreSnapshot, Survey
-from survey_service.services import column_scores, score_store, snapshots
+from survey_service.services import column_scores, person_scores, score_store, snapshots
 from survey_service.services import rescore as rescore_module
 from survey_service.services.column_scores import ColumnScorer
 from survey_service.services.demo.answers import draw_answers
@@ -286,3 +286,143 @@ def test_row_sums_add_as_the_builtin_sum_does(monkeypatch, compensated):
     for row in range(n):
         values = [float(c[row]) for c, p in zip(columns, present, strict=True) if p[row]]
         assert got[row] == reference(values), (row, values)
+
+
+def test_rows_stored_out_of_id_order_are_summed_in_id_order(app, monkeypatch):
+    # The survey is read in one scan without ORDER BY; PostgreSQL hands the rows out in the
+    # order they lie in the table, here the reverse of their ids.
+    monkeypatch.setattr(rescore_module, "COLUMN_BATCH", 37)
+    rng = random.Random("reversed")
+    with app.app_context():
+        session = db.session
+        survey = _survey("omdommetrappen", "citizens")
+        _insert_responses(survey, 150, rng)
+        rows = session.execute(
+            select(Response.__table__).where(Response.survey_id == survey.id)
+        ).all()
+        top = session.scalar(select(func.max(Response.id)))
+        assert top is not None
+        session.execute(delete(Response).where(Response.survey_id == survey.id))
+        session.execute(
+            insert(Response),
+            [
+                {**row._asdict(), "id": top + 1000 + k}
+                for k, row in sorted(enumerate(rows), key=lambda e: -e[0])
+            ],
+        )
+        session.flush()
+        reference, by_column = _both_ways(survey.id)
+        assert by_column == reference
+        published = published_cells(session, session.get(Survey, survey.id))
+        expected = published_cells(session, session.get(Survey, survey.id), row_by_row=True)
+        assert list(published[0]) == list(expected[0])
+        assert [json.dumps(stats.to_json()) for _n, stats in published[0].values()] == [
+            json.dumps(stats.to_json()) for _n, stats in expected[0].values()
+        ]
+        session.rollback()
+
+
+def test_answers_off_the_tables_in_several_rows_fail_as_the_per_row_rescore_does(app):
+    with app.app_context():
+        session = db.session
+        survey = _survey("omdommetrappen", "citizens")
+        instrument = as_instrument(survey.instrument_version)
+        _insert_responses(survey, 30, random.Random(4))
+        items = [i for i in instrument.items if i.scale is not None]
+        responses = session.scalars(
+            select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
+        ).all()
+        # Two bad rows, the later one bad in an earlier item: the first by id decides.
+        responses[7].answers = {**responses[7].answers, items[5].link_id: 99}
+        responses[20].answers = {**responses[20].answers, items[0].link_id: "3"}
+        responses[25].answers = ["not", "an", "object"]
+        session.flush()
+        with pytest.raises(ValueError) as reference:
+            rescore(session, survey, today=TODAY, row_by_row=True)
+        with pytest.raises(ValueError) as by_column:
+            rescore(session, survey, today=TODAY)
+        assert str(by_column.value) == str(reference.value)
+        assert "99" in str(reference.value)
+        responses[7].answers = {**responses[7].answers, items[5].link_id: None}
+        responses[20].answers = {**responses[20].answers, items[0].link_id: None}
+        session.flush()
+        with pytest.raises(AttributeError) as reference_error:
+            rescore(session, survey, today=TODAY, row_by_row=True)
+        with pytest.raises(AttributeError) as by_column_error:
+            rescore(session, survey, today=TODAY)
+        assert str(by_column_error.value) == str(reference_error.value)
+        session.rollback()
+
+
+def test_person_scores_as_text_are_what_json_dumps_writes():
+    rng = np.random.default_rng(11)
+    awkward = [np.nan, 12.5, 100 / 3, 1e16, 1e-5, -0.0, 75.0, 1e300, 5e-324, 2 / 3]
+    scores = person_scores.PersonScores(
+        ("tillit", "50%=half", 'ø"x'),
+        ("index",),
+        rng.choice(awkward, (200, 3)),
+        rng.choice(awkward, (200, 1)),
+    )
+    rows = scores.rows()
+    assert any(row["dimensions"]["tillit"] is None for row in rows)
+    assert scores.json_texts() == [json.dumps(row) for row in rows]
+    compact = (",", ":")
+    assert scores.json_texts(separators=compact) == [
+        json.dumps(row, separators=compact) for row in rows
+    ]
+    assert scores.rows([3, 1]) == [rows[3], rows[1]]
+    none = person_scores.PersonScores((), (), np.empty((2, 0)), np.empty((2, 0)))
+    assert none.json_texts() == [json.dumps(row) for row in none.rows()]
+
+
+def _same_value_other_text(scores: dict[str, Any]) -> dict[str, Any]:
+    """Equal to ``scores`` (as Python and jsonb compare), written otherwise: keys reversed,
+    whole numbers as integers."""
+
+    def other(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: int(v) if isinstance(v, float) and v.is_integer() else v
+            for key, v in reversed(values.items())
+        }
+
+    return {"indices": other(scores["indices"]), "dimensions": other(scores["dimensions"])}
+
+
+def test_scores_stored_with_the_same_value_in_other_text_are_left_as_they_are(app, monkeypatch):
+    monkeypatch.setattr(rescore_module, "COLUMN_BATCH", 37)
+    rng = random.Random("other text")
+    with app.app_context():
+        session = db.session
+        survey = _survey("omdommetrappen", "citizens")
+        _insert_responses(survey, 120, rng)
+        rescore(session, survey, today=TODAY, row_by_row=True)
+        _stale_scores(survey, rng)
+        session.flush()
+        responses = session.scalars(select(Response).where(Response.survey_id == survey.id))
+        rewritten = 0
+        for response in responses:
+            other = _same_value_other_text(response.scores)
+            # Rows with a whole number among their scores (told apart below by its type).
+            if not response.scores["dimensions"] or json.dumps(other, sort_keys=True) == json.dumps(
+                response.scores, sort_keys=True
+            ):
+                continue
+            assert other == response.scores
+            if rng.random() < 0.5:
+                session.execute(
+                    update(Response).where(Response.id == response.id).values(scores=other)
+                )
+                rewritten += 1
+        assert rewritten > 20
+        session.flush()
+        reference, by_column = _both_ways(survey.id)
+        assert by_column["scores"] == reference["scores"]
+        assert by_column == reference
+        # The scores written otherwise are still there: neither path wrote them again.
+        kept = [
+            text
+            for _id, text in by_column["scores"]
+            if any(type(v) is int for part in json.loads(text).values() for v in part.values())
+        ]
+        assert len(kept) == rewritten
+        session.rollback()
