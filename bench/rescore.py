@@ -31,12 +31,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from bench.ingestion import fresh_database
 from bench.loading import drawn_pool, insert_responses, response_row
 from bench.results_file import save_results
 from survey_service import create_app
@@ -174,14 +176,26 @@ def measure(n: int, repeat: int, *, row_by_row: bool) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL server URL: the run makes a database of its own there and drops it "
+        "afterwards (default: a temporary SQLite file)",
+    )
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--no-row-by-row", action="store_true", help="skip timing the per-row reference"
     )
     args = parser.parse_args()
-    url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='survey-bench-')}/bench.sqlite3"
+    folder = Path(tempfile.mkdtemp(prefix="survey-bench-"))
+    with fresh_database(args.database, folder, prefix="survey_bench_rescore") as (url, _):
+        results = run(url, args.responses, args.repeat, row_by_row=not args.no_row_by_row)
+    save_results(f"rescore-{results['database']}", results)
+    print(json.dumps(results, indent=2))
+
+
+def run(url: str, responses: int, repeat: int, *, row_by_row: bool) -> dict[str, Any]:
+    """The figures, on a fresh database at ``url``."""
     # As ``survey-service rescore`` runs (no statement timeout), and no limit on a
     # transaction left idle while the loader draws respondents.
     app = create_app(
@@ -194,18 +208,16 @@ def main() -> None:
     )
     print(f"Database: {url}")
     run_init(app)
-    database = make_url(url).get_backend_name()
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": database,
+        "database": make_url(url).get_backend_name(),
         "load_average_before": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
     with app.app_context():
-        results |= measure(args.responses, args.repeat, row_by_row=not args.no_row_by_row)
+        results |= measure(responses, repeat, row_by_row=row_by_row)
         db.engine.dispose()
-    save_results(f"rescore-{database}", results)
-    print(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == "__main__":
