@@ -10,7 +10,8 @@ The engine's timeouts come from the ``SURVEY_DB_*_TIMEOUT_MS`` settings.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import Token
 from typing import Any
 
@@ -64,6 +65,25 @@ def timeouts(config: Mapping[str, Any]) -> Timeouts:
         idle_in_transaction_ms=config["SURVEY_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"],
         long_statement_ms=config["SURVEY_DB_EXPORT_STATEMENT_TIMEOUT_MS"],
     )
+
+
+@contextmanager
+def reads_apart() -> Iterator[None]:
+    """On SQLite, the block's reads in a transaction of their own that only reads, ended
+    before the request writes. SQLite has one writer at a time, holding the lock from its
+    BEGIN IMMEDIATE to its COMMIT, so what a request works out between its reads and its
+    first write (validating and scoring a response) is better done before it takes the lock.
+    On PostgreSQL, whose writers do not queue for the whole database, the reads stay in the
+    request's transaction (a second one would cost round trips)."""
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    token = declare_writes(False)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        forget_writes(token)
 
 
 def discard_changes() -> None:

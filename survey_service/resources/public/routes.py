@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from flask.views import MethodView
 
 from survey_service.api import Blueprint, abort
-from survey_service.db import db
+from survey_service.db import db, reads_apart
 from survey_service.instruments import render
 from survey_service.models import Survey
 from survey_service.resources.public.schemas import (
@@ -88,7 +88,8 @@ class Responses(MethodView):
         Idempotent on `submission_id`: the same id again answers 200 with the same receipt and
         stores nothing new. The response is stored whole or not at all.
         """
-        survey = find_public(public_id)
+        with reads_apart():  # SQLite: its write lock taken once the answers are checked
+            survey = find_public(public_id)
         check_survey(survey.public_id)
         # A refusal raises: it becomes the error payload at the edge, and nothing is kept.
         receipt = submission.submit(
