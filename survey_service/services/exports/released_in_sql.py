@@ -283,12 +283,8 @@ class ReleasedQuery:
         if source == "answer":
             return self._answer(column, self._released("answer", column.source))
         if source == "dont_know":
-            answer = self._released("answer", column.source)
-            one, zero = ("1", "0") if self.typed else ("'1'", "'0'")
-            return (
-                f"(CASE WHEN {answer} IS NULL THEN NULL WHEN {answer} = {dont_know} "
-                f"THEN {one} ELSE {zero} END)"
-            )
+            # 1, 0, or missing with the answer: what the CSV writer and Arrow write of it.
+            return f"({self._released('answer', column.source)} = {dont_know})::integer"
         if source == "weight":
             if column.source is None:
                 return "o.w"
@@ -314,6 +310,9 @@ class ReleasedQuery:
                 for value, code in codes.items()
             )
             coded = f"(CASE {answer} {cases} ELSE NULL END)"
+        elif missing == "NULL":  # the cheaper form of the same
+            plain = f"nullif({answer}, {dont_know})"
+            return f"({plain})::numeric::bigint" if self.typed else plain
         else:
             coded = f"({answer})::numeric::bigint" if self.typed else answer
         return f"(CASE WHEN {answer} = {dont_know} THEN {missing} ELSE {coded} END)"
@@ -329,11 +328,11 @@ class ReleasedQuery:
             f"OR abs(({value})::numeric) >= 1e16 THEN (({value})::double precision)::text "
             f"ELSE {value} END)"
         )
-        # Only a number with four zeros after its point or 17 digits before it can need it.
+        # Only a number with four zeros after its point or 17 digits before it can need it
+        # (``->>`` writes a JSON number as PostgreSQL's numeric: never with an exponent).
         return (
-            f"(CASE WHEN {value} LIKE '%0.0000%' OR strpos({value}, '.') > 17 OR "
-            f"(strpos({value}, '.') = 0 AND length({value}) > 16) THEN {careful} "
-            f"ELSE {value} END)"
+            f"(CASE WHEN length({value}) <= 16 AND strpos({value}, '0.0000') = 0 "
+            f"THEN {value} ELSE {careful} END)"
         )
 
 
