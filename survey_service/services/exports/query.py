@@ -255,7 +255,10 @@ def stored_classes(
             StoredClass(
                 tuple(row[:width]),
                 row.n,
-                {key: list(row[width + 1 + 3 * i : width + 4 + 3 * i]) for i, key in enumerate(dimensions)},
+                {
+                    key: list(row[width + 1 + 3 * i : width + 4 + 3 * i])
+                    for i, key in enumerate(dimensions)
+                },
             )
             for row in connection.execute(statement)
         ]

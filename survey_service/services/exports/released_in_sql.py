@@ -9,7 +9,9 @@ released and at which level of the plan (:mod:`.disclosure`), the values of the 
 describe it (survey, place, week, attributes as released), which items conditional-item
 blanking (:mod:`.conditional_items`) sets to missing, and its weights (:mod:`.weights`).
 These are worked out once per stored combination of ``(survey, language, day, role,
-age_band, gender, area)`` by the very functions the generic path uses, and written into a
+age_band, gender, area)`` (the stored classes the plan's aggregate pass found,
+``query.stored_classes``, so no second pass) by the very functions the generic path uses,
+and written into a
 temporary table of the export's transaction, one row per combination, rendered as the
 format writes them. A suppressed combination has no row there, so the inner join leaves its
 responses out. What depends on a row's own answers is then plain SQL over the JSON:
@@ -24,19 +26,18 @@ object with ``jsonb_to_record``, whose per-row record building costs more.)
 - a figure's own weight: the class's weight where the row has a value for the figure.
 
 Free text is never exported this way: its screening (:mod:`.text_screening`) is Python's.
-Rows come in the order of :mod:`.row_order`; ``row_id`` numbers them in that order.
+Rows come in the order of :mod:`.row_order`; ``row_id`` numbers them in that order, written
+on the way out (a window function would spool every row once more).
 
-:func:`csv_chunks` lets ``COPY (query) TO STDOUT WITH (FORMAT csv)`` encode (one row per
-message, joined into chunks; line ends turned into the CRLF of :mod:`.formats.csv`); with
-:func:`typed_batches` a server-side cursor hands out typed rows a batch at a time, which
-the Parquet encoder turns into Arrow arrays column by column.
+``COPY (query) TO STDOUT WITH (FORMAT csv)`` encodes the rows (one per message): for a CSV
+export :func:`csv_chunks` puts each after its ``row_id`` and turns its line end into the
+CRLF of :mod:`.formats.csv`; for Parquet :func:`csv_row_groups` hands the typed rows' CSV
+to Arrow's CSV reader a row group at a time (``formats.parquet.encode_parquet_csv``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -390,15 +391,16 @@ def csv_row_groups(
     survey_ids: Sequence[int],
     progress: Progress,
     *,
-    rows: int = ROW_GROUP,
+    rows: int | None = None,
 ) -> Iterator[bytes]:
     """The rows as COPY writes them (no header, no ``row_id``, line ends as they come),
-    ``rows`` at a time: for an encoder that parses CSV itself; ``progress.rows`` counts
-    them."""
+    ``rows`` (:data:`ROW_GROUP`) at a time: for an encoder that parses CSV itself;
+    ``progress.rows`` counts them."""
+    size = rows or ROW_GROUP
     pending: list[bytes] = []
     for data in _copied(connection, released, survey_ids):
         pending.append(bytes(data))
-        if len(pending) >= rows:
+        if len(pending) >= size:
             progress.rows += len(pending)
             yield b"".join(pending)
             pending = []
