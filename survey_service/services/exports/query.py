@@ -275,10 +275,9 @@ def _grouped_by_hashing(connection: Connection) -> Iterator[None]:
         yield
         return
     connection.exec_driver_sql("SET LOCAL enable_sort = off")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql("RESET enable_sort")
+    yield
+    # Not on failure: the transaction is aborted then, and the setting ends with it.
+    connection.exec_driver_sql("RESET enable_sort")
 
 
 def survey_sizes(stored: Sequence[StoredClass]) -> dict[int, int]:
