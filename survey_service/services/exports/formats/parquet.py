@@ -74,6 +74,8 @@ def encode_parquet_csv(
     names = [f.name for f in fields]
     read = pa_csv.ConvertOptions(
         column_types={f.name: _read_type(f.type) for f in fields},
+        # Only an empty field is missing: Arrow would read "NA" or "null" as missing too.
+        null_values=[""],
         strings_can_be_null=True,
         quoted_strings_can_be_null=False,
     )
