@@ -179,3 +179,34 @@ def test_row_order_is_fresh_and_not_insertion_order(
     assert len(set(inserted)) > 5
     assert first != second
     assert first != inserted and second != inserted
+
+
+def test_parquet_row_groups_number_the_rows_on(
+    risky,  # noqa: F811
+    on_postgresql,
+    sql_path_used,
+    monkeypatch,
+    client,
+    analyst,
+):
+    """Arrow parses the rows a row group at a time; ``row_id`` counts on across the groups."""
+    params = {"instrument": "omdommepavirkere", "format": "parquet"}
+    monkeypatch.setattr(released_in_sql, "ROW_GROUP", 4)
+    data = export(client, analyst, **params)
+    assert sql_path_used == [True]
+    fast = pq.ParquetFile(io.BytesIO(data))
+    assert fast.metadata.num_row_groups > 2
+    assert all(fast.metadata.row_group(i).num_rows <= 4 for i in range(fast.num_row_groups))
+    table = fast.read()
+    slow = pq.read_table(
+        io.BytesIO(generic(monkeypatch, lambda: export(client, analyst, **params)))
+    )
+    assert table.schema.equals(slow.schema, check_metadata=True)
+    assert table.column("row_id").to_pylist() == list(range(1, slow.num_rows + 1))
+    assert sorted(
+        json.dumps({k: v for k, v in row.items() if k != "row_id"}, sort_keys=True)
+        for row in table.to_pylist()
+    ) == sorted(
+        json.dumps({k: v for k, v in row.items() if k != "row_id"}, sort_keys=True)
+        for row in slow.to_pylist()
+    )

@@ -15,7 +15,7 @@ published weighted figures, so a class too small with them is suppressed instead
 
 The plan
 --------
-A first pass counts the rows of every class in SQL (``query.class_statistics``), with, per
+A first pass counts the rows of every class in SQL (``query.stored_classes``), with, per
 dimension score, its minimum, maximum and count. :func:`plan` then generalises, greedily and
 only for the classes that need it, one step of :data:`LADDER` at a time:
 

@@ -90,6 +90,7 @@ class Planned:
     kept: Mapping[int, query.SurveyInfo]
     excluded: Sequence[tuple[query.SurveyInfo, str]]  # each with why it is left out
     plan: Plan
+    stored: Sequence[query.StoredClass]  # the kept surveys' stored classes, as planned
     layout: Layout
     conditional: ConditionalItems
     disclosure: dict[str, Any]
@@ -157,7 +158,7 @@ def prepare(
     export_id = secrets.token_hex(8)
     connection = query.open_snapshot(engine)
     try:
-        kept, excluded, export_plan = planning_pass(connection, instrument, found, k)
+        kept, excluded, export_plan, stored = planning_pass(connection, instrument, found, k)
         columns = export_layout(instrument, request, found, kept)
         conditional = ConditionalItems(instrument)
         planned = Planned(
@@ -167,6 +168,7 @@ def prepare(
             kept=kept,
             excluded=excluded,
             plan=export_plan,
+            stored=stored,
             layout=columns,
             conditional=conditional,
             disclosure=_disclosure(request, kept, excluded, export_plan, columns, conditional),
@@ -206,18 +208,33 @@ def find_surveys(
 
 def planning_pass(
     connection: Connection, instrument: Instrument, found: Sequence[query.SurveyInfo], k: int
-) -> tuple[dict[int, query.SurveyInfo], list[tuple[query.SurveyInfo, str]], Plan]:
-    """On the snapshot connection: the surveys kept, those left out (each with why), and the
-    disclosure plan for the rows of the kept ones."""
-    kept, excluded = _kept_surveys(connection, found, k)
-    classes = query.class_statistics(connection, kept, instrument.dimension_keys)
-    return kept, excluded, plan(classes, k=k)
+) -> tuple[
+    dict[int, query.SurveyInfo],
+    list[tuple[query.SurveyInfo, str]],
+    Plan,
+    list[query.StoredClass],
+]:
+    """On the snapshot connection, in one aggregate pass over the rows: the surveys kept,
+    those left out (each with why), the disclosure plan for the rows of the kept ones, and
+    the stored classes of those rows (what :mod:`.released_in_sql` releases them by)."""
+    # Surveys left out whatever their size are not read at all.
+    candidates = [s.id for s in found if not s.collecting and not s.withdrawn]
+    stored = query.stored_classes(connection, candidates, instrument.dimension_keys)
+    kept, excluded = _kept(found, query.survey_sizes(stored), k)
+    stored = [entry for entry in stored if entry.survey_id in kept]
+    classes = query.class_statistics(kept, stored)
+    return kept, excluded, plan(classes, k=k), stored
 
 
 def _kept_surveys(
     connection: Connection, found: Sequence[query.SurveyInfo], k: int
 ) -> tuple[dict[int, query.SurveyInfo], list[tuple[query.SurveyInfo, str]]]:
-    per_survey = query.survey_counts(connection, [s.id for s in found])
+    return _kept(found, query.survey_counts(connection, [s.id for s in found]), k)
+
+
+def _kept(
+    found: Sequence[query.SurveyInfo], per_survey: Mapping[int, int], k: int
+) -> tuple[dict[int, query.SurveyInfo], list[tuple[query.SurveyInfo, str]]]:
     kept: dict[int, query.SurveyInfo] = {}
     excluded: list[tuple[query.SurveyInfo, str]] = []
     for survey in found:
@@ -408,6 +425,7 @@ def _encoded_in_sql(
     request = planned.request
     released = released_in_sql.ReleasedQuery(
         export_plan=planned.plan,
+        stored=planned.stored,
         surveys=planned.kept,
         export_layout=planned.layout,
         conditional=planned.conditional,
@@ -415,8 +433,8 @@ def _encoded_in_sql(
     )
     survey_ids = list(planned.kept)
     if request.format == "parquet":
-        batches = released_in_sql.typed_batches(connection, released, survey_ids, progress)
-        yield from formats.encode_parquet_batches(planned.layout, batches, lang=request.lang)
+        groups = released_in_sql.csv_row_groups(connection, released, survey_ids, progress)
+        yield from formats.encode_parquet_csv(planned.layout, groups, lang=request.lang)
         return
     yield from formats.encode_csv(planned.layout, [], bom=request.bom)  # the header
     yield from released_in_sql.csv_chunks(connection, released, survey_ids, progress)

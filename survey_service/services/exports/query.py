@@ -11,6 +11,7 @@ published responses: those the survey's snapshot holds (``services/snapshots.py`
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -207,16 +208,30 @@ IDENTIFYING_COLUMNS = (
 )
 
 
-def class_statistics(
-    connection: Connection, surveys: Mapping[int, SurveyInfo], dimensions: Sequence[str]
-) -> dict[QuasiIdentifiers, ClassStats]:
-    """The aggregate pass: class sizes and per-dimension score ranges, grouped in SQL.
+@dataclass(frozen=True)
+class StoredClass:
+    """The published rows of one combination of stored identifying columns (in the order
+    of :data:`IDENTIFYING_COLUMNS`, the day not yet folded into its week): how many, and
+    per dimension score ``[min, max, non-empty count]``."""
 
-    Grouped by day rather than week (weeks are not portable SQL); folding days into weeks
-    here keeps memory to the number of distinct classes, never the number of rows.
-    """
-    if not surveys:
-        return {}
+    key: tuple[Any, ...]
+    n: int
+    scores: dict[str, list[float | int | None]]
+
+    @property
+    def survey_id(self) -> int:
+        return int(self.key[0])
+
+
+def stored_classes(
+    connection: Connection, survey_ids: Sequence[int], dimensions: Sequence[str]
+) -> list[StoredClass]:
+    """The aggregate pass: one GROUP BY over the identifying columns of the surveys'
+    published rows, with each dimension score's range and count. As many entries as
+    distinct combinations, never as many as rows; the survey counts, the disclosure plan
+    and the classes of :mod:`.released_in_sql` are all worked out from them."""
+    if not survey_ids:
+        return []
     # Each score is taken out of the JSON once per row, in a subquery the database may not
     # merge into the grouping (OFFSET 0), rather than once for each of its three aggregates.
     scored = (
@@ -224,7 +239,7 @@ def class_statistics(
             *IDENTIFYING_COLUMNS,
             *(_score(key).label(f"score_{i}") for i, key in enumerate(dimensions)),
         )
-        .where(Response.survey_id.in_(list(surveys)), Response.published.is_(True))
+        .where(Response.survey_id.in_(list(survey_ids)), Response.published.is_(True))
         .offset(0)
         .subquery()
     )
@@ -234,22 +249,78 @@ def class_statistics(
         score = scored.c[f"score_{i}"]
         measures += [func.min(score), func.max(score), func.count(score)]
     statement = select(*keys, *measures).group_by(*keys)
+    width = len(IDENTIFYING_COLUMNS)
+    with _grouped_by_hashing(connection):
+        return [
+            StoredClass(
+                tuple(row[:width]),
+                row.n,
+                {
+                    key: list(row[width + 1 + 3 * i : width + 4 + 3 * i])
+                    for i, key in enumerate(dimensions)
+                },
+            )
+            for row in connection.execute(statement)
+        ]
+
+
+@contextmanager
+def _grouped_by_hashing(connection: Connection) -> Iterator[None]:
+    """PostgreSQL groups the statements run inside by hashing rather than sorting.
+
+    Why: the planner guesses far more combinations than there are (the columns are
+    correlated) and so sorts every row; the hash table of the real combinations is small,
+    and spills to disk past ``work_mem`` like the sort would."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL enable_sort = off")
+    yield
+    # Not on failure: the transaction is aborted then, and the setting ends with it.
+    connection.exec_driver_sql("RESET enable_sort")
+
+
+def survey_sizes(stored: Sequence[StoredClass]) -> dict[int, int]:
+    """Each survey's number of published responses, from the aggregate pass."""
+    sizes: dict[int, int] = {}
+    for entry in stored:
+        sizes[entry.survey_id] = sizes.get(entry.survey_id, 0) + entry.n
+    return sizes
+
+
+def class_statistics(
+    surveys: Mapping[int, SurveyInfo], stored: Sequence[StoredClass]
+) -> dict[QuasiIdentifiers, ClassStats]:
+    """The sizes and per-dimension score ranges of the classes of ``surveys``' rows: the
+    stored combinations folded into their quasi-identifiers (days into weeks, the weights'
+    cells into weighting groups). Stored combinations of other surveys are left out."""
     classes: dict[QuasiIdentifiers, ClassStats] = {}
-    for row in connection.execute(statement):
-        qi = quasi_identifiers(surveys[row.survey_id], row)
-        stats = ClassStats(
-            row.n,
-            {
-                key: [row[8 + 3 * i], row[9 + 3 * i], row[10 + 3 * i]]
-                for i, key in enumerate(dimensions)
-            },
-        )
+    for entry in stored:
+        survey = surveys.get(entry.survey_id)
+        if survey is None:
+            continue
+        qi = quasi_identifiers(survey, StoredKey(*entry.key))
+        stats = ClassStats(entry.n, {key: list(values) for key, values in entry.scores.items()})
         existing = classes.get(qi)
         if existing is None:
             classes[qi] = stats
         else:
             existing.add(stats)
     return classes
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A stored combination of identifying columns, shaped like a response row (for
+    :func:`quasi_identifiers` and ``weights.cell_of_row``)."""
+
+    survey_id: int
+    language: str | None
+    submitted_on: date
+    role: str | None
+    age_band: str | None
+    gender: str | None
+    area: str | None
 
 
 def stream_rows(

@@ -9,7 +9,9 @@ released and at which level of the plan (:mod:`.disclosure`), the values of the 
 describe it (survey, place, week, attributes as released), which items conditional-item
 blanking (:mod:`.conditional_items`) sets to missing, and its weights (:mod:`.weights`).
 These are worked out once per stored combination of ``(survey, language, day, role,
-age_band, gender, area)`` by the very functions the generic path uses, and written into a
+age_band, gender, area)`` (the stored classes the plan's aggregate pass found,
+``query.stored_classes``, so no second pass) by the very functions the generic path uses,
+and written into a
 temporary table of the export's transaction, one row per combination, rendered as the
 format writes them. A suppressed combination has no row there, so the inner join leaves its
 responses out. What depends on a row's own answers is then plain SQL over the JSON:
@@ -24,25 +26,23 @@ object with ``jsonb_to_record``, whose per-row record building costs more.)
 - a figure's own weight: the class's weight where the row has a value for the figure.
 
 Free text is never exported this way: its screening (:mod:`.text_screening`) is Python's.
-Rows come in the order of :mod:`.row_order`; ``row_id`` numbers them in that order.
+Rows come in the order of :mod:`.row_order`; ``row_id`` numbers them in that order, written
+on the way out (a window function would spool every row once more).
 
-:func:`csv_chunks` lets ``COPY (query) TO STDOUT WITH (FORMAT csv)`` encode (one row per
-message, joined into chunks; line ends turned into the CRLF of :mod:`.formats.csv`); with
-:func:`typed_batches` a server-side cursor hands out typed rows a batch at a time, which
-the Parquet encoder turns into Arrow arrays column by column.
+``COPY (query) TO STDOUT WITH (FORMAT csv)`` encodes the rows (one per message): for a CSV
+export :func:`csv_chunks` puts each after its ``row_id`` and turns its line end into the
+CRLF of :mod:`.formats.csv`; for Parquet :func:`csv_row_groups` hands the typed rows' CSV
+to Arrow's CSV reader a row group at a time (``formats.parquet.encode_parquet_csv``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from survey_service.instruments import DONT_KNOW
-from survey_service.models import Response
 from survey_service.services.exports import query
 from survey_service.services.exports.columns import DONT_KNOW_CODE, Column, Layout
 from survey_service.services.exports.conditional_items import ConditionalItems
@@ -58,8 +58,8 @@ CLASS_KEY = ("survey_id", "language", "submitted_on", "role", "age_band", "gende
 CLASS_TABLE = "export_release_classes"
 #: Bytes gathered from COPY before a chunk is handed on.
 CHUNK_BYTES = 64 * 1024
-#: Rows per batch of the typed cursor (one Parquet row group).
-TYPED_BATCH = 10_000
+#: Rows per Parquet row group.
+ROW_GROUP = 10_000
 
 
 def applies(connection: Connection, export_layout: Layout, format_name: str) -> bool:
@@ -70,19 +70,6 @@ def applies(connection: Connection, export_layout: Layout, format_name: str) -> 
         and format_name in ("csv", "parquet")
         and not any(c.group == "text" for c in export_layout.columns)
     )
-
-
-@dataclass(frozen=True)
-class _StoredKey:
-    """One stored class key, shaped like a response row for ``query.quasi_identifiers``."""
-
-    survey_id: int
-    language: str | None
-    submitted_on: date
-    role: str | None
-    age_band: str | None
-    gender: str | None
-    area: str | None
 
 
 def _sql_name(source: str, key: str) -> str:
@@ -103,12 +90,16 @@ class ReleasedQuery:
         self,
         *,
         export_plan: Plan,
+        stored: Sequence[query.StoredClass],
         surveys: Mapping[int, query.SurveyInfo],
         export_layout: Layout,
         conditional: ConditionalItems,
         typed: bool,
     ) -> None:
+        if export_layout.columns[0].name != "row_id":
+            raise ValueError("the released rows are numbered in their first column")
         self.plan = export_plan
+        self.stored = stored
         self.surveys = surveys
         self.layout = export_layout
         self.conditional = conditional
@@ -151,13 +142,13 @@ class ReleasedQuery:
             *((f"w{i}", weight_type) for i in range(len(self.figures))),
         ]
 
-    def class_rows(self, stored_keys: Sequence[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
-        """The class table's rows: one per stored key that the plan releases. Days of one
+    def class_rows(self, stored: Sequence[query.StoredClass]) -> Iterator[tuple[Any, ...]]:
+        """The class table's rows: one per stored class that the plan releases. Days of one
         week make the same class, so each is worked out once."""
         worked_out: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
-        for number, values in enumerate(stored_keys):
-            key = _StoredKey(*values)
-            stored = (
+        for number, entry in enumerate(stored):
+            key = query.StoredKey(*entry.key)
+            as_stored = (
                 key.survey_id,
                 key.language or "",
                 query.iso_week(key.submitted_on),
@@ -166,9 +157,9 @@ class ReleasedQuery:
                 key.gender or "",
                 key.area or "",
             )
-            if stored not in worked_out:
-                worked_out[stored] = self._class_values(key)
-            found = worked_out[stored]
+            if as_stored not in worked_out:
+                worked_out[as_stored] = self._class_values(key)
+            found = worked_out[as_stored]
             if found is None:
                 continue  # suppressed: the join leaves its rows out
             yield (
@@ -183,7 +174,7 @@ class ReleasedQuery:
                 *found,
             )
 
-    def _class_values(self, key: _StoredKey) -> tuple[Any, ...] | None:
+    def _class_values(self, key: query.StoredKey) -> tuple[Any, ...] | None:
         """What the class table says of the rows stored with ``key``: None if suppressed."""
         survey = self.surveys[key.survey_id]
         released = self.plan.release(query.quasi_identifiers(survey, key))
@@ -221,12 +212,15 @@ class ReleasedQuery:
     # -- the query ---------------------------------------------------------------------------
 
     def sql(self, survey_ids: Sequence[int], secret: str) -> str:
-        """The SELECT of the released rows, in random order, columns in layout order.
+        """The SELECT of the released rows but their ``row_id``, in random order, columns in
+        layout order.
 
         Each answer and score a column reads is taken out of its JSON object once per row,
         in a subquery PostgreSQL may not inline (``OFFSET 0``), since the expressions of
-        the columns mention it several times. The classes are joined by hash; the sort on
-        the row's key (:mod:`.row_order`) runs within ``work_mem`` and spills to disk.
+        the columns mention it several times. The classes are joined by hash; the rows are
+        sorted on their key (:mod:`.row_order`; within ``work_mem``, spilling to disk)
+        before the columns' expressions are worked out, in a subquery of its own, so that
+        what is sorted is only what the expressions read.
         """
         order = shuffle_key_sql("r.id", secret)
         joined = " AND ".join(
@@ -236,13 +230,6 @@ class ReleasedQuery:
             for k in CLASS_KEY
         )
         ids = ", ".join(str(int(i)) for i in survey_ids)
-        row_id = "row_number() OVER (ORDER BY o.k)"
-        columns = [
-            (row_id if self.typed else f"({row_id})::text")
-            if column.name == "row_id"
-            else self._expression(column, source)
-            for column, source in self.sources
-        ]
         paths = {
             "answer": "r.answers",
             "dimension": "r.scores -> 'dimensions'",
@@ -254,11 +241,14 @@ class ReleasedQuery:
                 f"{paths[source]} ->> {_sql_string(key)} AS {_sql_name(source, key)}"
                 for source, key in self._read()
             ]
+            + [f"c.{name}" for name, _ in self.class_table_columns()[8:]]
         )
+        columns = [self._expression(column, source) for column, source in self.sources[1:]]
         return (
-            f"SELECT {', '.join(columns)} FROM response r JOIN {CLASS_TABLE} c ON {joined} "
-            f"CROSS JOIN LATERAL (SELECT {taken} OFFSET 0) o "
-            f"WHERE r.survey_id IN ({ids}) AND r.published ORDER BY o.k"
+            f"SELECT {', '.join(columns)} FROM (SELECT {taken} "
+            f"FROM response r JOIN {CLASS_TABLE} c ON {joined} "
+            f"WHERE r.survey_id IN ({ids}) AND r.published ORDER BY k OFFSET 0) o "
+            f"ORDER BY o.k"
         )
 
     def _read(self) -> list[tuple[str, str]]:
@@ -283,29 +273,25 @@ class ReleasedQuery:
         assert key is not None
         value = f"o.{_sql_name(source, key)}"
         if (source, key) in self.blankable:
-            flag = f"c.b{self.blankable.index((source, key))}"
+            flag = f"o.b{self.blankable.index((source, key))}"
             return f"(CASE WHEN {flag} THEN NULL ELSE {value} END)"
         return value
 
     def _expression(self, column: Column, source: str | None) -> str:
         dont_know = _sql_string(DONT_KNOW)
         if source is None:
-            return f"c.d{self.described.index(column.name)}"
+            return f"o.d{self.described.index(column.name)}"
         if source == "answer":
             return self._answer(column, self._released("answer", column.source))
         if source == "dont_know":
-            answer = self._released("answer", column.source)
-            one, zero = ("1", "0") if self.typed else ("'1'", "'0'")
-            return (
-                f"(CASE WHEN {answer} IS NULL THEN NULL WHEN {answer} = {dont_know} "
-                f"THEN {one} ELSE {zero} END)"
-            )
+            # 1, 0, or missing with the answer: what the CSV writer and Arrow write of it.
+            return f"({self._released('answer', column.source)} = {dont_know})::integer"
         if source == "weight":
             if column.source is None:
-                return "c.w"
+                return "o.w"
             kind, _, key = column.source.partition(":")
             value = self._released(FIGURE_SOURCES[kind], key)
-            weight = f"c.w{self.figures.index(column.source)}"
+            weight = f"o.w{self.figures.index(column.source)}"
             return (
                 f"(CASE WHEN {value} IS NULL OR {value} = {dont_know} THEN NULL ELSE {weight} END)"
             )
@@ -325,6 +311,9 @@ class ReleasedQuery:
                 for value, code in codes.items()
             )
             coded = f"(CASE {answer} {cases} ELSE NULL END)"
+        elif missing == "NULL":  # the cheaper form of the same
+            plain = f"nullif({answer}, {dont_know})"
+            return f"({plain})::numeric::bigint" if self.typed else plain
         else:
             coded = f"({answer})::numeric::bigint" if self.typed else answer
         return f"(CASE WHEN {answer} = {dont_know} THEN {missing} ELSE {coded} END)"
@@ -340,22 +329,18 @@ class ReleasedQuery:
             f"OR abs(({value})::numeric) >= 1e16 THEN (({value})::double precision)::text "
             f"ELSE {value} END)"
         )
-        # Only a number with four zeros after its point or 17 digits before it can need it.
+        # Only a number with four zeros after its point or 17 digits before it can need it
+        # (``->>`` writes a JSON number as PostgreSQL's numeric: never with an exponent).
         return (
-            f"(CASE WHEN {value} LIKE '%0.0000%' OR strpos({value}, '.') > 17 OR "
-            f"(strpos({value}, '.') = 0 AND length({value}) > 16) THEN {careful} "
-            f"ELSE {value} END)"
+            f"(CASE WHEN length({value}) <= 16 AND strpos({value}, '0.0000') = 0 "
+            f"THEN {value} ELSE {careful} END)"
         )
 
 
 def _prepare(connection: Connection, released: ReleasedQuery, survey_ids: Sequence[int]) -> str:
-    """Fill the export's class table from the stored class keys (on the export's own
-    snapshot, so the same rows the plan was made for) and return the query of its rows."""
-    keys = connection.execute(
-        select(*(getattr(Response, k) for k in CLASS_KEY))
-        .where(Response.survey_id.in_(list(survey_ids)), Response.published.is_(True))
-        .group_by(*(getattr(Response, k) for k in CLASS_KEY))
-    ).all()
+    """Fill the export's class table from the stored classes of its plan (made on the
+    export's own snapshot, so for the very rows the query reads) and return the query of
+    its rows."""
     raw = connection.connection.driver_connection
     assert raw is not None
     columns = released.class_table_columns()
@@ -367,13 +352,15 @@ def _prepare(connection: Connection, released: ReleasedQuery, survey_ids: Sequen
         with cursor.copy(
             f"COPY {CLASS_TABLE} ({', '.join(n for n, _ in columns)}) FROM STDIN"
         ) as copy:
-            for row in released.class_rows(keys):
+            for row in released.class_rows(released.stored):
                 copy.write_row(row)
         cursor.execute(f"ANALYZE {CLASS_TABLE}")
         # The seven-column join is estimated far too selective, which makes the planner
-        # sort whole rows for a merge join: a hash join on the small class table instead
-        # (the setting ends with the export's transaction).
+        # sort whole rows for a merge join: a hash join on the small class table instead.
+        # Compiling the expressions (JIT) costs more than it saves on a query read once.
+        # (The settings end with the export's transaction.)
         cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute("SET LOCAL jit = off")
     return released.sql(survey_ids, new_secret())
 
 
@@ -383,8 +370,51 @@ def csv_chunks(
     survey_ids: Sequence[int],
     progress: Progress,
 ) -> Iterator[bytes]:
-    """The CSV rows (no header) as PostgreSQL's COPY writes them, in chunks of about
-    :data:`CHUNK_BYTES`; ``progress.rows`` counts them as they go."""
+    """The CSV rows (no header) as PostgreSQL's COPY writes them, each after its ``row_id``,
+    in chunks of about :data:`CHUNK_BYTES`; ``progress.rows`` counts them as they go."""
+    pending: list[bytes] = []
+    size = 0
+    for data in _copied(connection, released, survey_ids):
+        progress.rows += 1
+        pending.append(b"%d,%s\r\n" % (progress.rows, data[:-1]))
+        size += len(data) + 8
+        if size >= CHUNK_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def csv_row_groups(
+    connection: Connection,
+    released: ReleasedQuery,
+    survey_ids: Sequence[int],
+    progress: Progress,
+    *,
+    rows: int | None = None,
+) -> Iterator[bytes]:
+    """The rows as COPY writes them (no header, no ``row_id``, line ends as they come),
+    ``rows`` (:data:`ROW_GROUP`) at a time: for an encoder that parses CSV itself;
+    ``progress.rows`` counts them."""
+    size = rows or ROW_GROUP
+    pending: list[bytes] = []
+    for data in _copied(connection, released, survey_ids):
+        pending.append(bytes(data))
+        if len(pending) >= size:
+            progress.rows += len(pending)
+            yield b"".join(pending)
+            pending = []
+    if pending:
+        progress.rows += len(pending)
+        yield b"".join(pending)
+
+
+def _copied(
+    connection: Connection, released: ReleasedQuery, survey_ids: Sequence[int]
+) -> Iterator[memoryview]:
+    """The released rows from ``COPY (query) TO STDOUT (FORMAT csv)``, a row per message,
+    each ending in LF (line breaks inside a quoted value are kept, as the csv module keeps
+    them)."""
     if not survey_ids:
         return
     statement = _prepare(connection, released, survey_ids)
@@ -392,41 +422,4 @@ def csv_chunks(
     assert raw is not None
     with raw.cursor() as cursor:
         with cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
-            pending: list[bytes] = []
-            size = 0
-            for data in copy:  # one row per message, ending in LF (line breaks in a
-                # quoted value are kept, as the csv module keeps them)
-                pending.append(bytes(data[:-1]) + b"\r\n")
-                size += len(data) + 1
-                progress.rows += 1
-                if size >= CHUNK_BYTES:
-                    yield b"".join(pending)
-                    pending, size = [], 0
-            if pending:
-                yield b"".join(pending)
-
-
-def typed_batches(
-    connection: Connection,
-    released: ReleasedQuery,
-    survey_ids: Sequence[int],
-    progress: Progress,
-    *,
-    batch: int = TYPED_BATCH,
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The released rows as typed tuples in column order, ``batch`` at a time, from a
-    server-side cursor; ``progress.rows`` counts them."""
-    if not survey_ids:
-        return
-    statement = _prepare(connection, released, survey_ids)
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    with raw.cursor(name="export_released_rows") as cursor:
-        cursor.itersize = batch
-        cursor.execute(statement)
-        while True:
-            rows = cursor.fetchmany(batch)
-            if not rows:
-                return
-            progress.rows += len(rows)
-            yield rows
+            yield from copy

@@ -14,7 +14,7 @@ from survey_service.services.exports.columns import Layout
 from survey_service.services.exports.formats.archive import bundle
 from survey_service.services.exports.formats.csv import encode_csv
 from survey_service.services.exports.formats.jsonl import encode_jsonl
-from survey_service.services.exports.formats.parquet import encode_parquet, encode_parquet_batches
+from survey_service.services.exports.formats.parquet import encode_parquet, encode_parquet_csv
 from survey_service.services.exports.formats.sav import encode_sav
 
 
@@ -64,6 +64,6 @@ __all__ = [
     "encode_csv",
     "encode_jsonl",
     "encode_parquet",
-    "encode_parquet_batches",
+    "encode_parquet_csv",
     "encode_sav",
 ]

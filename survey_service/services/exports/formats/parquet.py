@@ -8,11 +8,13 @@ and missing codes travel with the file.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from survey_service.services.exports.columns import Column, Layout
@@ -58,24 +60,59 @@ def _batch(target: pa.Schema, columns: list[list[Any]]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=target)
 
 
-def encode_parquet_batches(
-    layout: Layout, batches: Iterable[Sequence[Sequence[Any]]], *, lang: str = "nb"
+def encode_parquet_csv(
+    layout: Layout, row_groups: Iterable[bytes], *, lang: str = "nb"
 ) -> Iterator[bytes]:
-    """Like :func:`encode_parquet`, from batches of rows (each one row group), turned into
-    Arrow arrays column by column rather than value by value."""
+    """Like :func:`encode_parquet`, from row groups given as CSV (as PostgreSQL's ``COPY …
+    (FORMAT csv)`` writes them: no header, an empty field for missing, ``""`` for an empty
+    string) of every column but the first, ``row_id``, which numbers the rows from 1.
+    Arrow parses each group into typed columns, so no value passes through Python."""
     target = schema(layout, lang=lang)
+    if target.field(0).name != "row_id":
+        raise ValueError("the rows are numbered in their first column")
+    fields = list(target)[1:]
+    names = [f.name for f in fields]
+    read = pa_csv.ConvertOptions(
+        column_types={f.name: _read_type(f.type) for f in fields},
+        # Only an empty field is missing: Arrow would read "NA" or "null" as missing too.
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
     sink = DrainSink()
     writer = pq.ParquetWriter(sink, target, compression="zstd")
+    written = 0
     try:
         yield sink.drain()  # the magic bytes: the response starts at once
-        for rows in batches:
-            if rows:
-                columns = [list(values) for values in zip(*rows, strict=True)]
-                writer.write_batch(_batch(target, columns), row_group_size=len(rows))
-                yield sink.drain()
+        for data in row_groups:
+            if not data:
+                continue
+            table = pa_csv.read_csv(
+                io.BytesIO(data),
+                read_options=pa_csv.ReadOptions(column_names=names),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+                convert_options=read,
+            )
+            row_id = pa.array(range(written + 1, written + 1 + table.num_rows), pa.int64())
+            arrays = [row_id] + [
+                column.combine_chunks().dictionary_encode()
+                if pa.types.is_dictionary(field.type)
+                else column.combine_chunks()
+                for field, column in zip(fields, table.columns, strict=True)
+            ]
+            writer.write_batch(
+                pa.RecordBatch.from_arrays(arrays, schema=target), row_group_size=table.num_rows
+            )
+            written += table.num_rows
+            yield sink.drain()
     finally:
         writer.close()
     yield sink.drain()
+
+
+def _read_type(stored: pa.DataType) -> pa.DataType:
+    """The type a column is parsed as: a dictionary column as plain strings, encoded after."""
+    return pa.string() if pa.types.is_dictionary(stored) else stored
 
 
 def encode_parquet(
