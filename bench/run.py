@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bench import bulk_scores
+from bench.ingestion import fresh_database
 from bench.loading import insert_responses, response_row, stored_scores
 from bench.results_file import save_results
 from survey_service import create_app
@@ -116,11 +118,21 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--submissions", type=int, default=300)
-    parser.add_argument("--database", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL server URL: the run makes a database of its own there and drops it "
+        "afterwards (default: a temporary SQLite file)",
+    )
     args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="survey-bench-"))
+    with fresh_database(args.database, folder, prefix="survey_bench_run") as (url, _reference):
+        results = run(url, args)
+    save_results(f"latest-{results['database']}", results)
+    print(json.dumps(results, indent=2))
 
-    tmp = tempfile.mkdtemp(prefix="survey-bench-")
-    url = args.database or f"sqlite:///{tmp}/bench.sqlite3"
+
+def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The figures, on a fresh database at ``url``."""
     app = create_app(
         {
             "SURVEY_DATABASE_URL": url,
@@ -193,9 +205,7 @@ def main() -> None:
         )
         results["bulk_scores"] = bulk_scores.measure(app, headers, timed)
         db.engine.dispose()
-
-    save_results(f"latest-{results['database']}", results)
-    print(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == "__main__":
