@@ -163,7 +163,9 @@ def test_a_refused_submit_shows_the_error_summary_focused(app, client, admin):
         answer_everything_but_the_role(e.frame)
         e.submit()  # the submit button is at the bottom of an 11,000 px frame
 
-        assert e.frame.locator("#error-summary").is_visible()
+        # The refusal is a new page: wait for it, however long the server took to answer.
+        e.frame.locator("#error-summary").wait_for(state="visible", timeout=10_000)
+        e.settle()
         where = e.assert_in_view("#error-summary")
         assert e.focused_in_frame() == "error-summary"
         assert axe_violations(e.frame) == []
