@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from survey_service.models import InstrumentVersion, Municipality, Survey
 from survey_service.services.comparison_groups import Place, size_class
 
-#: The columns read, in the order of ``SurveyRow``'s fields (the version by its id).
+#: The columns read, in the order of ``SurveyRow``'s fields (the version by its id, then the
+#: municipality's columns for its ``place``).
 COLUMNS = (
     Survey.id,
     Survey.municipality_number,
@@ -63,48 +64,35 @@ def survey_rows(session: Session, statement: Select[Any]) -> list[SurveyRow]:
     """The rows of a statement made by ``with_columns``, in its order; the instrument
     versions (a few, shared by every row) read in one more query."""
     found = session.execute(statement).all()
-    versions = _versions(session, {row[9] for row in found})
-    out = []
-    for (
-        survey_id,
-        number,
-        audience,
-        period,
-        title,
-        language,
-        population_size,
-        baseline,
-        targets,
-        version,
-        place_number,
-        name,
-        county_number,
-        county,
-        population,
-    ) in found:
-        place = (
-            None
-            if place_number is None
-            else Place(
-                place_number, name, county_number, county, population, size_class(population)
-            )
+    versions = _versions(session, {row[_VERSION] for row in found})
+    return [
+        SurveyRow(
+            **dict(zip(_OWN, row[:_TARGETS], strict=True)),
+            targets=row[_TARGETS] or {},
+            instrument_version=versions[row[_VERSION]],
+            place=_place(*row[_VERSION + 1 :]),
         )
-        out.append(
-            SurveyRow(
-                survey_id,
-                number,
-                audience,
-                period,
-                title,
-                language,
-                population_size,
-                baseline,
-                targets or {},
-                versions[version],
-                place,
-            )
-        )
-    return out
+        for row in found
+    ]
+
+
+#: Where ``COLUMNS`` holds the targets and then the version; the municipality's columns
+#: follow the version, and those before the targets are ``SurveyRow``'s fields of their names.
+_TARGETS, _VERSION = 8, 9
+_OWN = [column.key for column in COLUMNS[:_TARGETS]]
+
+
+def _place(
+    number: str | None,
+    name: str,
+    county_number: str,
+    county: str,
+    population: int | None,
+) -> Place | None:
+    """The survey's municipality from its joined columns (None: an organiser's survey)."""
+    if number is None:
+        return None
+    return Place(number, name, county_number, county, population, size_class(population))
 
 
 def _versions(session: Session, ids: Sequence[int] | set[int]) -> dict[int, InstrumentVersion]:

@@ -102,6 +102,29 @@ def _insert_responses(survey: Survey, n: int, rng: random.Random) -> None:
     db.session.execute(insert(Response), rows)
 
 
+def _staircase(n: int, rng: random.Random) -> Survey:
+    """A citizens' staircase survey with ``n`` responses stored unscored."""
+    survey = _survey("omdommetrappen", "citizens")
+    _insert_responses(survey, n, rng)
+    return survey
+
+
+def _fails_alike(session: Any, survey: Survey, error: type[Exception]) -> str:
+    """Rescoring by column fails with the per-row reference's ``error`` and message."""
+    with pytest.raises(error) as reference:
+        rescore(session, survey, today=TODAY, row_by_row=True)
+    with pytest.raises(error) as by_column:
+        rescore(session, survey, today=TODAY)
+    assert str(by_column.value) == str(reference.value)
+    return str(reference.value)
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 37 rows, so that a survey's batches end mid-way and at odd places."""
+    monkeypatch.setattr(rescore_module, "COLUMN_BATCH", 37)
+
+
 def _withdraw_some(survey: Survey, rng: random.Random) -> None:
     """Take a few responses out as a withdrawal does: folded out, then deleted."""
     session = db.session
@@ -244,11 +267,7 @@ def test_an_answer_off_the_scale_fails_as_the_per_row_rescore_does(app):
             ).one()
             response.answers = {**response.answers, item.link_id: bad}
             session.flush()
-            with pytest.raises(ValueError) as reference:
-                rescore(session, survey, today=TODAY, row_by_row=True)
-            with pytest.raises(ValueError) as by_column:
-                rescore(session, survey, today=TODAY)
-            assert str(by_column.value) == str(reference.value)
+            _fails_alike(session, survey, ValueError)
         session.rollback()
 
 
@@ -288,15 +307,12 @@ def test_row_sums_add_as_the_builtin_sum_does(monkeypatch, compensated):
         assert got[row] == reference(values), (row, values)
 
 
-def test_rows_stored_out_of_id_order_are_summed_in_id_order(app, monkeypatch):
+def test_rows_stored_out_of_id_order_are_summed_in_id_order(app, small_batches):
     # The survey is read in one scan without ORDER BY; PostgreSQL hands the rows out in the
     # order they lie in the table, here the reverse of their ids.
-    monkeypatch.setattr(rescore_module, "COLUMN_BATCH", 37)
-    rng = random.Random("reversed")
     with app.app_context():
         session = db.session
-        survey = _survey("omdommetrappen", "citizens")
-        _insert_responses(survey, 150, rng)
+        survey = _staircase(150, random.Random("reversed"))
         rows = session.execute(
             select(Response.__table__).where(Response.survey_id == survey.id)
         ).all()
@@ -325,9 +341,8 @@ def test_rows_stored_out_of_id_order_are_summed_in_id_order(app, monkeypatch):
 def test_answers_off_the_tables_in_several_rows_fail_as_the_per_row_rescore_does(app):
     with app.app_context():
         session = db.session
-        survey = _survey("omdommetrappen", "citizens")
+        survey = _staircase(30, random.Random(4))
         instrument = as_instrument(survey.instrument_version)
-        _insert_responses(survey, 30, random.Random(4))
         items = [i for i in instrument.items if i.scale is not None]
         responses = session.scalars(
             select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
@@ -337,20 +352,11 @@ def test_answers_off_the_tables_in_several_rows_fail_as_the_per_row_rescore_does
         responses[20].answers = {**responses[20].answers, items[0].link_id: "3"}
         responses[25].answers = ["not", "an", "object"]
         session.flush()
-        with pytest.raises(ValueError) as reference:
-            rescore(session, survey, today=TODAY, row_by_row=True)
-        with pytest.raises(ValueError) as by_column:
-            rescore(session, survey, today=TODAY)
-        assert str(by_column.value) == str(reference.value)
-        assert "99" in str(reference.value)
+        assert "99" in _fails_alike(session, survey, ValueError)
         responses[7].answers = {**responses[7].answers, items[5].link_id: None}
         responses[20].answers = {**responses[20].answers, items[0].link_id: None}
         session.flush()
-        with pytest.raises(AttributeError) as reference_error:
-            rescore(session, survey, today=TODAY, row_by_row=True)
-        with pytest.raises(AttributeError) as by_column_error:
-            rescore(session, survey, today=TODAY)
-        assert str(by_column_error.value) == str(reference_error.value)
+        _fails_alike(session, survey, AttributeError)
         session.rollback()
 
 
@@ -388,13 +394,11 @@ def _same_value_other_text(scores: dict[str, Any]) -> dict[str, Any]:
     return {"indices": other(scores["indices"]), "dimensions": other(scores["dimensions"])}
 
 
-def test_scores_stored_with_the_same_value_in_other_text_are_left_as_they_are(app, monkeypatch):
-    monkeypatch.setattr(rescore_module, "COLUMN_BATCH", 37)
+def test_scores_stored_with_the_same_value_in_other_text_are_left_as_they_are(app, small_batches):
     rng = random.Random("other text")
     with app.app_context():
         session = db.session
-        survey = _survey("omdommetrappen", "citizens")
-        _insert_responses(survey, 120, rng)
+        survey = _staircase(120, rng)
         rescore(session, survey, today=TODAY, row_by_row=True)
         _stale_scores(survey, rng)
         session.flush()
